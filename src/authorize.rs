@@ -1,0 +1,440 @@
+//! The decision for one request: method check, processor, route, authorization (AND
+//! over refs, `anonymous`, `self`, ACL), HTTPS — in Magento's order (spec §2.1, §3).
+
+use serde::Serialize;
+
+use crate::acl::Role;
+use crate::config::RouteDef;
+use crate::json::php_string;
+use crate::policy::{AccountShare, Policy, Ref};
+use crate::router::path::{self, NotRest, Processor, Store, StoreSel};
+
+/// Who is calling (spec §3.1). Admins and integrations carry their compiled role;
+/// `None` means no `authorization_role` row (denied everything, `self` included).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Principal {
+    /// No credentials (user type 4, id 0).
+    Guest,
+    /// A logged-in customer (type 3), by token or XHR session.
+    Customer {
+        /// `customer_id`; 0 never passes `self`.
+        id: u64,
+        /// The customer's website (`website_id`), for `self` (spec §3.3).
+        website_id: u32,
+        /// Recognised only through the persistent cart cookie: not logged in, so
+        /// `self` is denied (spec §3.3, §8).
+        emulated: bool,
+    },
+    /// An admin user (type 2) and the role of their group.
+    Admin {
+        /// `admin_user.user_id`.
+        id: u64,
+        /// The admin's role.
+        role: Option<Role>,
+    },
+    /// An integration (type 1) and its permissions.
+    Integration {
+        /// `integration_id`.
+        id: u64,
+        /// The integration's permissions.
+        role: Option<Role>,
+    },
+}
+
+impl Principal {
+    /// A logged-in (not emulated) customer of `website_id`.
+    pub fn customer(id: u64, website_id: u32) -> Principal {
+        Principal::Customer {
+            id,
+            website_id,
+            emulated: false,
+        }
+    }
+
+    /// Magento's user type id: integration 1, admin 2, customer 3, guest 4.
+    pub fn user_type(&self) -> u8 {
+        match self {
+            Principal::Integration { .. } => 1,
+            Principal::Admin { .. } => 2,
+            Principal::Customer { .. } => 3,
+            Principal::Guest => 4,
+        }
+    }
+
+    /// The user id (0 for guests).
+    pub fn user_id(&self) -> u64 {
+        match self {
+            Principal::Guest => 0,
+            Principal::Customer { id, .. }
+            | Principal::Admin { id, .. }
+            | Principal::Integration { id, .. } => *id,
+        }
+    }
+
+    /// `guest`, `customer`, `admin` or `integration`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Principal::Guest => "guest",
+            Principal::Customer { .. } => "customer",
+            Principal::Admin { .. } => "admin",
+            Principal::Integration { .. } => "integration",
+        }
+    }
+}
+
+/// The parts of an HTTP request a decision needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// HTTP method, any case (Magento upper-cases it).
+    pub method: &'a str,
+    /// Request path as sent, query string allowed (`/rest/default/V1/carts/mine?x=1`).
+    pub path: &'a str,
+    /// Whether the request arrived over HTTPS (default true).
+    pub https: bool,
+}
+
+impl<'a> Request<'a> {
+    /// A request over HTTPS.
+    pub fn new(method: &'a str, path: &'a str) -> Request<'a> {
+        Request {
+            method,
+            path,
+            https: true,
+        }
+    }
+
+    /// Set whether the request arrived over HTTPS.
+    pub fn https(mut self, https: bool) -> Request<'a> {
+        self.https = https;
+        self
+    }
+}
+
+/// What was decided, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The call may proceed.
+    Allowed,
+    /// Not under `<base>/rest/`: Magento's REST area never sees it (the storefront
+    /// answers with its HTML 404 page).
+    NotRest,
+    /// 405: only GET, POST, PUT, DELETE.
+    MethodNotAllowed,
+    /// 400: no request processor takes the path (e.g. `/rest/v1/...`).
+    NotProcessable,
+    /// 404: no route matches.
+    NoRoute,
+    /// 401: a resource ref is not granted.
+    Unauthorized,
+    /// 400: the route is `secure` and the request is plain HTTP.
+    HttpsRequired,
+    /// Asynchronous bulk routes (`/async/bulk/V1/…/by<Param>`) are not modelled:
+    /// refused, with status 501, rather than guessed.
+    NotModelled,
+}
+
+/// The route a request resolved to.
+#[derive(Debug, Clone, Copy)]
+pub struct MatchedRoute<'p> {
+    /// Index into [`Policy::routes`].
+    pub index: usize,
+    /// The route's definition.
+    pub def: &'p RouteDef,
+    /// Whether it was found by the exact-url shortcut.
+    pub exact: bool,
+    /// How many candidate routes matched (the last one won).
+    pub candidates: usize,
+}
+
+/// The answer for one request: outcome, Magento's status and body, and the evidence.
+#[derive(Debug, Clone)]
+pub struct Decision<'p> {
+    outcome: Outcome,
+    method: String,
+    processor: Option<Processor>,
+    path: String,
+    store: Store,
+    route: Option<MatchedRoute<'p>>,
+    params: Vec<(&'p str, String)>,
+    leftover: Vec<(&'p str, String)>,
+    required: Vec<&'p str>,
+    missing: Vec<&'p str>,
+}
+
+impl<'p> Decision<'p> {
+    /// Whether the call may proceed.
+    pub fn allowed(&self) -> bool {
+        self.outcome == Outcome::Allowed
+    }
+
+    /// The outcome.
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+
+    /// The HTTP status Magento answers with (200 when allowed; 202 for async).
+    pub fn status(&self) -> u16 {
+        match self.outcome {
+            Outcome::Allowed if self.processor == Some(Processor::Async) => 202,
+            Outcome::Allowed => 200,
+            Outcome::NotRest | Outcome::NoRoute => 404,
+            Outcome::MethodNotAllowed => 405,
+            Outcome::NotProcessable | Outcome::HttpsRequired => 400,
+            Outcome::Unauthorized => 401,
+            Outcome::NotModelled => 501,
+        }
+    }
+
+    /// Magento's `message`: for 401 the raw phrase with `%resources` left in (the value
+    /// is in [`parameters`](Self::parameters)); otherwise the rendered phrase.
+    /// `None` when allowed.
+    pub fn message(&self) -> Option<String> {
+        Some(match self.outcome {
+            Outcome::Allowed => return None,
+            Outcome::NotRest => "Not a REST API path.".to_string(),
+            Outcome::MethodNotAllowed => {
+                format!("The {} HTTP method is not supported.", self.method)
+            }
+            Outcome::NotProcessable => "Specified request cannot be processed.".to_string(),
+            Outcome::NoRoute => "Request does not match any route.".to_string(),
+            Outcome::Unauthorized => {
+                "The consumer isn't authorized to access %resources.".to_string()
+            }
+            Outcome::HttpsRequired => "Operation allowed only in HTTPS".to_string(),
+            Outcome::NotModelled => {
+                "Asynchronous bulk routes are not modelled by mage-policy.".to_string()
+            }
+        })
+    }
+
+    /// Magento's `parameters` (401 only): `resources` = every ref of the route joined
+    /// with `", "`.
+    pub fn parameters(&self) -> Option<Vec<(&'static str, String)>> {
+        (self.outcome == Outcome::Unauthorized)
+            .then(|| vec![("resources", self.required.join(", "))])
+    }
+
+    /// The JSON body Magento sends for a refusal, byte for byte (spec §3.7); `None`
+    /// when allowed, and for [`Outcome::NotRest`] (Magento answers with an HTML page).
+    pub fn body(&self) -> Option<String> {
+        if matches!(self.outcome, Outcome::Allowed | Outcome::NotRest) {
+            return None;
+        }
+        let mut out = String::from("{\"message\":");
+        php_string(&mut out, &self.message().unwrap_or_default());
+        if let Some(params) = self.parameters() {
+            out.push_str(",\"parameters\":{");
+            for (i, (k, v)) in params.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                php_string(&mut out, k);
+                out.push(':');
+                php_string(&mut out, v);
+            }
+            out.push('}');
+        }
+        out.push('}');
+        Some(out)
+    }
+
+    /// The processor that took the request.
+    pub fn processor(&self) -> Option<Processor> {
+        self.processor
+    }
+
+    /// The path after store-code processing (`/V1/customers/me`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The current store for the request.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The matched route, if routing got that far.
+    pub fn route(&self) -> Option<&MatchedRoute<'p>> {
+        self.route.as_ref()
+    }
+
+    /// The winner's path variables, `urldecode`d.
+    pub fn params(&self) -> &[(&'p str, String)] {
+        &self.params
+    }
+
+    /// Variables set by losing candidate routes that stay in Magento's request params.
+    pub fn leftover_params(&self) -> &[(&'p str, String)] {
+        &self.leftover
+    }
+
+    /// Every resource ref the route requires (AND).
+    pub fn required(&self) -> &[&'p str] {
+        &self.required
+    }
+
+    /// The refs the principal was not granted (empty when allowed).
+    pub fn missing(&self) -> &[&'p str] {
+        &self.missing
+    }
+
+    /// The upper-cased method.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+}
+
+const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
+
+impl Policy {
+    fn current_store(&self, sel: StoreSel<'_>) -> Store {
+        match sel {
+            StoreSel::Default => self.stores.default_store().clone(),
+            StoreSel::Named(s) => s.clone(),
+            StoreSel::Admin => Store::admin(),
+        }
+    }
+
+    /// Decide one request for one principal, as Magento would (spec §2–§3).
+    pub fn decide<'p>(&'p self, req: &Request<'_>, principal: &Principal) -> Decision<'p> {
+        // Laminas upper-cases the method; keep the message bounded for hostile input.
+        let method: String = req
+            .method
+            .chars()
+            .take(32)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let mut d = Decision {
+            outcome: Outcome::NotRest,
+            method,
+            processor: None,
+            path: String::new(),
+            store: self.stores.default_store().clone(),
+            route: None,
+            params: Vec::new(),
+            leftover: Vec::new(),
+            required: Vec::new(),
+            missing: Vec::new(),
+        };
+        let processed = match path::process(req.path, &self.settings.base_path, &self.stores) {
+            Ok(p) => p,
+            Err(NotRest::OutsideBase | NotRest::NotRestArea) => return d,
+        };
+        d.path = processed.path.to_string();
+        d.store = self.current_store(processed.store);
+        if !METHODS.contains(&d.method.as_str()) {
+            d.outcome = Outcome::MethodNotAllowed;
+            return d;
+        }
+        let Some((processor, route_path)) = path::select_processor(processed.path, &d.method)
+        else {
+            d.outcome = Outcome::NotProcessable;
+            return d;
+        };
+        d.processor = Some(processor);
+        match processor {
+            Processor::Schema => {
+                // Open to everyone; the generated schema lists only what the caller may call.
+                d.outcome = Outcome::Allowed;
+                return d;
+            }
+            Processor::AsyncBulk => {
+                d.outcome = Outcome::NotModelled;
+                return d;
+            }
+            Processor::Sync | Processor::Async => {}
+        }
+        let Some(m) = self.router.lookup(route_path, &d.method) else {
+            d.outcome = Outcome::NoRoute;
+            return d;
+        };
+        let index = m.route as usize;
+        let def = &self.routes[index];
+        d.route = Some(MatchedRoute {
+            index,
+            def,
+            exact: m.exact,
+            candidates: m.matched,
+        });
+        d.params = m.params;
+        d.leftover = m.leftover;
+        d.required = if self.opened[index] {
+            vec!["anonymous"]
+        } else {
+            def.resources.iter().map(String::as_str).collect()
+        };
+        for (name, r) in d.required.iter().zip(&self.refs[index]) {
+            if !self.ref_allowed(*r, name, principal, &d.store) {
+                d.missing.push(name);
+            }
+        }
+        if !d.missing.is_empty() {
+            d.outcome = Outcome::Unauthorized;
+            return d;
+        }
+        // RequestValidator: HTTPS is checked after authorization.
+        if def.secure && !req.https {
+            d.outcome = Outcome::HttpsRequired;
+            return d;
+        }
+        d.outcome = Outcome::Allowed;
+        d
+    }
+
+    /// One ref, through GuestAuthorization → CustomerAuthorization → ACL (spec §3.3).
+    fn ref_allowed(&self, r: Ref, name: &str, principal: &Principal, store: &Store) -> bool {
+        match r {
+            // spec §3.3 (1): anonymous is allowed without asking who the caller is.
+            Ref::Anonymous => true,
+            Ref::SelfRef => match principal {
+                Principal::Customer {
+                    id,
+                    website_id,
+                    emulated,
+                } => {
+                    *id != 0
+                        && !*emulated
+                        && store.id != 0
+                        && match self.settings.account_share {
+                            AccountShare::Website => store.website_id == *website_id,
+                            AccountShare::Global => true,
+                        }
+                }
+                // spec §3.3 (3): for everyone else `self` is an unknown ACL id.
+                _ => self.role_allows_unknown(principal),
+            },
+            Ref::Acl(i) => match principal {
+                Principal::Admin {
+                    role: Some(role), ..
+                }
+                | Principal::Integration {
+                    role: Some(role), ..
+                } => {
+                    if role.matches(self.acl_fingerprint) {
+                        role.allowed_index(i)
+                    } else {
+                        role.is_allowed(self, name)
+                    }
+                }
+                _ => false,
+            },
+            Ref::Unknown => self.role_allows_unknown(principal),
+        }
+    }
+
+    /// Policy\Acl fallback for ids the ACL does not know: `isAllowed(role, null)`.
+    fn role_allows_unknown(&self, principal: &Principal) -> bool {
+        match principal {
+            Principal::Admin {
+                role: Some(role), ..
+            }
+            | Principal::Integration {
+                role: Some(role), ..
+            } => role.has_all(),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! # mage-policy
+//!
+//! Magento 2's web API access policy: load a store's real `webapi.xml` and `acl.xml`,
+//! resolve REST routes exactly as Magento does, decide whether a guest, customer,
+//! admin role or integration may call them, and render Magento's exact refusal.
+//!
+//! ```
+//! use mage_policy::{Policy, Principal, Request};
+//!
+//! let policy = Policy::builder()
+//!     .webapi("webapi.xml", r#"<routes>
+//!       <route url="/V1/customers/:customerId" method="GET">
+//!         <service class="Magento\Customer\Api\CustomerRepositoryInterface" method="getById"/>
+//!         <resources><resource ref="Magento_Customer::customer"/></resources>
+//!       </route></routes>"#)
+//!     .acl("acl.xml", r#"<config><acl><resources>
+//!       <resource id="Magento_Backend::admin">
+//!         <resource id="Magento_Customer::customer"/>
+//!       </resource></resources></acl></config>"#)
+//!     .build()?;
+//!
+//! let admin = Principal::Admin {
+//!     id: 1,
+//!     role: Some(policy.role_from_resources(["Magento_Customer::customer"])),
+//! };
+//! let d = policy.decide(&Request::new("GET", "/rest/V1/customers/12"), &admin);
+//! assert!(d.allowed());
+//! assert_eq!(d.params(), &[("customerId", "12".to_string())]);
+//!
+//! let d = policy.decide(&Request::new("GET", "/rest/V1/customers/12"), &Principal::Guest);
+//! assert_eq!(d.status(), 401);
+//! assert_eq!(d.missing(), &["Magento_Customer::customer"]);
+//! # Ok::<(), mage_policy::ConfigError>(())
+//! ```
+//!
+//! Long-form documentation lives in [`manual`].
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod acl;
+mod authorize;
+pub mod config;
+mod diag;
+mod json;
+pub mod manual;
+pub mod php;
+mod policy;
+mod router;
+
+pub use acl::{AclResource, AclTree, Role, RoleSource, RuleRow};
+pub use authorize::{Decision, MatchedRoute, Outcome, Principal, Request};
+pub use config::{ParamDef, RouteDef, XmlOptions};
+pub use diag::{ConfigError, Diagnostic, Location, Severity};
+pub use policy::{AccountShare, Policy, PolicyBuilder, Settings, DEFAULT_INSECURE_ROUTES};
+pub use router::path::{Processor, Store, StoreError, Stores};

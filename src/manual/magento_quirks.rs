@@ -1,0 +1,3 @@
+//! # Magento quirks reproduced on purpose
+//!
+//! (Filled in below as behaviours are implemented.)
