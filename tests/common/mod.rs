@@ -81,3 +81,15 @@ pub fn corpus_policy() -> Option<Policy> {
             .expect("the Magento corpus loads"),
     )
 }
+
+/// The project's own sample store (`fixtures/sample`).
+pub fn sample_builder() -> PolicyBuilder {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample");
+    Policy::builder()
+        .webapi("fixtures/sample/webapi.xml", std::fs::read_to_string(dir.join("webapi.xml")).unwrap())
+        .acl("fixtures/sample/acl.xml", std::fs::read_to_string(dir.join("acl.xml")).unwrap())
+}
+
+pub fn sample_policy() -> Policy {
+    sample_builder().build().expect("the sample store loads")
+}
