@@ -86,8 +86,14 @@ pub fn corpus_policy() -> Option<Policy> {
 pub fn sample_builder() -> PolicyBuilder {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample");
     Policy::builder()
-        .webapi("fixtures/sample/webapi.xml", std::fs::read_to_string(dir.join("webapi.xml")).unwrap())
-        .acl("fixtures/sample/acl.xml", std::fs::read_to_string(dir.join("acl.xml")).unwrap())
+        .webapi(
+            "fixtures/sample/webapi.xml",
+            std::fs::read_to_string(dir.join("webapi.xml")).unwrap(),
+        )
+        .acl(
+            "fixtures/sample/acl.xml",
+            std::fs::read_to_string(dir.join("acl.xml")).unwrap(),
+        )
 }
 
 pub fn sample_policy() -> Policy {
