@@ -285,6 +285,21 @@ impl<'p> Decision<'p> {
     pub fn method(&self) -> &str {
         &self.method
     }
+
+    /// Apply the matched route's forced parameters (spec §4) to `input`, the request
+    /// input as a JSON object (the body, with query and path parameters merged in for
+    /// non-PUT requests, spec §4.3). Does nothing when no route matched.
+    pub fn apply_forced(
+        &self,
+        principal: &Principal,
+        values: &crate::params::Placeholders,
+        input: &mut serde_json::Value,
+    ) -> Result<Vec<crate::params::Applied>, crate::params::ForcedParamError> {
+        match &self.route {
+            Some(r) => crate::params::apply(&r.def.parameters, principal, values, input),
+            None => Ok(Vec::new()),
+        }
+    }
 }
 
 const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];

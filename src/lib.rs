@@ -40,10 +40,12 @@
 
 pub mod acl;
 mod authorize;
+pub mod bundle;
 pub mod config;
 mod diag;
 mod json;
 pub mod manual;
+pub mod params;
 pub mod php;
 mod policy;
 mod router;
