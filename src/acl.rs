@@ -207,7 +207,7 @@ impl Role {
         }
         // Laminas: the resource's own rule, then its ancestors', then the null level.
         let mut allowed = vec![false; tree.len()];
-        for i in 0..tree.len() {
+        for (i, slot) in allowed.iter_mut().enumerate() {
             let mut cur = Some(i as u32);
             let mut answer = None;
             while let Some(c) = cur {
@@ -217,7 +217,7 @@ impl Role {
                 }
                 cur = tree.nodes[c as usize].parent;
             }
-            allowed[i] = answer.unwrap_or(all);
+            *slot = answer.unwrap_or(all);
         }
         Role(Arc::new(CompiledRole {
             source,

@@ -302,6 +302,17 @@ impl<'p> Decision<'p> {
     }
 }
 
+/// Whether a principal passes one route's refs (see [`Policy::route_access`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteAccess<'p> {
+    /// All refs granted.
+    pub allowed: bool,
+    /// The refs not granted.
+    pub missing: Vec<&'p str>,
+    /// The store code was not in the store list (nothing was evaluated).
+    pub unknown_store: bool,
+}
+
 const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
 
 impl Policy {
@@ -399,12 +410,60 @@ impl Policy {
         d
     }
 
+    /// Whether `principal` passes route number `index`'s resource refs in the store
+    /// named `store_code` (`None`: the default store; `Some("all")`: admin store 0),
+    /// without routing a path. For listings: "every route this role may call".
+    pub fn route_access<'p>(
+        &'p self,
+        index: usize,
+        principal: &Principal,
+        store_code: Option<&str>,
+    ) -> RouteAccess<'p> {
+        let store = match store_code {
+            None => self.stores.default_store().clone(),
+            Some("all") => Store::admin(),
+            Some(code) => match self.stores.get(code) {
+                Some(s) => s.clone(),
+                None => {
+                    return RouteAccess {
+                        allowed: false,
+                        missing: Vec::new(),
+                        unknown_store: true,
+                    }
+                }
+            },
+        };
+        let Some(def) = self.routes.get(index) else {
+            return RouteAccess {
+                allowed: false,
+                missing: Vec::new(),
+                unknown_store: false,
+            };
+        };
+        let required: Vec<&'p str> = if self.opened[index] {
+            vec!["anonymous"]
+        } else {
+            def.resources.iter().map(String::as_str).collect()
+        };
+        let missing: Vec<&'p str> = required
+            .iter()
+            .zip(&self.refs[index])
+            .filter(|(name, r)| !self.ref_allowed(**r, name, principal, &store))
+            .map(|(name, _)| *name)
+            .collect();
+        RouteAccess {
+            allowed: missing.is_empty(),
+            missing,
+            unknown_store: false,
+        }
+    }
+
     /// One ref, through GuestAuthorization → CustomerAuthorization → ACL (spec §3.3).
     fn ref_allowed(&self, r: Ref, name: &str, principal: &Principal, store: &Store) -> bool {
         match r {
             // spec §3.3 (1): anonymous is allowed without asking who the caller is.
             Ref::Anonymous => true,
-            Ref::SelfRef => match principal {
+            Ref::SelfCheck => match principal {
                 Principal::Customer {
                     id,
                     website_id,

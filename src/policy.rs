@@ -83,7 +83,7 @@ impl Default for Settings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ref {
     Anonymous,
-    SelfRef,
+    SelfCheck,
     Acl(u32),
     /// Not an effective ACL id (undefined, disabled, or a comma-joined string).
     Unknown,
@@ -261,7 +261,7 @@ impl Policy {
                     .iter()
                     .map(|s| match s.as_str() {
                         "anonymous" => Ref::Anonymous,
-                        "self" => Ref::SelfRef,
+                        "self" => Ref::SelfCheck,
                         id => acl.index_of(id).map(Ref::Acl).unwrap_or(Ref::Unknown),
                     })
                     .collect()

@@ -311,7 +311,7 @@ pub(crate) fn convert(root: &Element, map: &SourceMap, out: &mut Vec<Diagnostic>
 
 /// Locations of every `<resource ref>` in the merged document, for the
 /// "undefined ACL id" warning.
-pub(crate) fn resource_refs<'a>(root: &'a Element) -> impl Iterator<Item = (&'a str, &'a Element)> {
+pub(crate) fn resource_refs(root: &Element) -> impl Iterator<Item = (&str, &Element)> {
     root.elements()
         .filter(|e| e.name == "route")
         .flat_map(|r| r.elements().filter(|e| e.name == "resources"))

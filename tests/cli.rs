@@ -1,0 +1,264 @@
+//! The command-line contract: JSON lines in and out, exit codes, discovery.
+#![cfg(feature = "cli")]
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mage-policy"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn sample() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample");
+    vec![
+        "--webapi".into(),
+        dir.join("webapi.xml").display().to_string(),
+        "--acl".into(),
+        dir.join("acl.xml").display().to_string(),
+    ]
+}
+
+fn lines(s: &str) -> Vec<Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn decide_reads_and_writes_json_lines() {
+    let mut args = vec!["decide".to_string()];
+    args.extend(sample());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let input = concat!(
+        r#"{"method":"GET","path":"/rest/default/V1/customers/me","https":true,"principal":{"type":"customer","id":5,"website":1}}"#,
+        "\n",
+        r#"{"method":"GET","path":"/rest/V1/customers/12","principal":{"type":"guest"}}"#,
+        "\n",
+        r#"{"method":"POST","path":"/rest/V1/orders/3/cancel","principal":{"type":"admin","id":1,"resources":["Magento_Sales::sales"]}}"#,
+        "\n",
+        r#"{"method":"PATCH","path":"/rest/V1/customers/me"}"#,
+        "\n",
+    );
+    let (code, out, _) = run(&args, input);
+    assert_eq!(code, 0);
+    let v = lines(&out);
+    assert_eq!(v.len(), 4);
+    assert_eq!(v[0]["status"], 200);
+    assert_eq!(v[0]["allowed"], true);
+    assert_eq!(
+        v[0]["route"]["service"],
+        "Magento\\Customer\\Api\\CustomerRepositoryInterface::getById"
+    );
+    assert_eq!(v[1]["status"], 401);
+    assert_eq!(
+        v[1]["message"],
+        "The consumer isn't authorized to access %resources."
+    );
+    assert_eq!(
+        v[1]["parameters"]["resources"],
+        "Magento_Customer::customer"
+    );
+    assert_eq!(v[1]["params"]["customerId"], "12");
+    assert_eq!(
+        v[2]["missing"],
+        serde_json::json!(["Magento_Sales::cancel"])
+    );
+    assert_eq!(
+        v[2]["resources"],
+        serde_json::json!(["Magento_Sales::sales", "Magento_Sales::cancel"])
+    );
+    assert_eq!(v[3]["status"], 405);
+    assert_eq!(v[3]["route"], Value::Null);
+}
+
+#[test]
+fn bad_input_lines_are_reported_and_exit_2() {
+    let mut args = vec!["decide".to_string()];
+    args.extend(sample());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let input = "{\"method\":\"GET\",\"path\":\"/rest/V1/products\"}\nnot json\n{\"method\":\"GET\",\"path\":\"/x\",\"principal\":{\"type\":\"root\"}}\n";
+    let (code, out, _) = run(&args, input);
+    assert_eq!(code, 2);
+    let v = lines(&out);
+    assert_eq!(v[0]["status"], 401);
+    assert_eq!(v[1]["error"]["line"], 2);
+    assert_eq!(v[2]["error"]["line"], 3);
+}
+
+#[test]
+fn bad_xml_is_reported_with_its_location_and_exit_2() {
+    let dir = std::env::temp_dir().join(format!("mp-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("webapi.xml");
+    std::fs::write(
+        &f,
+        "<routes>\n  <route url=\"/V1/x\" method=\"GET\">\n</routes>\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["decide", "--webapi", f.to_str().unwrap()], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("webapi.xml:3:"), "{err}");
+    assert!(err.contains("error[xml-syntax]"), "{err}");
+    let (code, _, err) = run(&["decide"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("--webapi"), "{err}");
+}
+
+#[test]
+fn explain_and_routes() {
+    let mut args = vec!["explain".to_string()];
+    args.extend(sample());
+    args.push("--request".into());
+    args.push(r#"{"method":"PUT","path":"/rest/V1/carts/mine/items/5","principal":{"type":"customer","id":5}}"#.into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, _) = run(&args, "");
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("route: PUT /V1/carts/mine/items/:itemId"),
+        "{out}"
+    );
+    assert!(
+        out.contains("leftover parameter cartId = \"mine\""),
+        "{out}"
+    );
+    assert!(out.contains("→ ALLOWED"), "{out}");
+
+    let mut args = vec!["routes".to_string()];
+    args.extend(sample());
+    args.extend([
+        "--principal".into(),
+        r#"{"type":"guest"}"#.into(),
+        "--json".into(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, _) = run(&args, "");
+    assert_eq!(code, 0);
+    let urls: Vec<String> = lines(&out)
+        .iter()
+        .map(|v| {
+            format!(
+                "{} {}",
+                v["method"].as_str().unwrap(),
+                v["url"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "GET /V1/directory/countries",
+            "POST /V1/customers",
+            "POST /V1/guest-carts",
+            "POST /V1/integration/customer/token"
+        ]
+    );
+}
+
+#[test]
+fn compile_then_decide_from_the_bundle() {
+    let Some(corpus) = common::corpus_dir() else {
+        return;
+    };
+    let out = std::env::temp_dir().join(format!("mp-cli-{}.bundle", std::process::id()));
+    let (code, _, err) = run(
+        &[
+            "compile",
+            corpus.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("22 webapi.xml and 54 acl.xml: 347 routes, 228 ACL ids"),
+        "{err}"
+    );
+    let input = "{\"method\":\"GET\",\"path\":\"/rest/V1/customers/m%65\",\"principal\":{\"type\":\"admin\",\"id\":1,\"resources\":[\"Magento_Customer::customer\"]}}\n";
+    let (code, from_bundle, _) = run(&["decide", "--bundle", out.to_str().unwrap()], input);
+    assert_eq!(code, 0);
+    let webapi = corpus.join("webapi");
+    let acl = corpus.join("acl");
+    let (_, from_xml, _) = run(
+        &[
+            "decide",
+            "--webapi",
+            webapi.to_str().unwrap(),
+            "--acl",
+            acl.to_str().unwrap(),
+        ],
+        input,
+    );
+    assert_eq!(from_bundle, from_xml);
+    assert_eq!(lines(&from_bundle)[0]["params"]["customerId"], "me");
+}
+
+#[test]
+fn magento_root_loads_modules_in_config_php_order() {
+    let root = std::env::temp_dir().join(format!("mp-root-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let module = |dir: &str, name: &str, service: &str| {
+        let etc = root.join(dir).join("etc");
+        std::fs::create_dir_all(&etc).unwrap();
+        std::fs::write(
+            etc.join("module.xml"),
+            format!(r#"<config><module name="{name}"/></config>"#),
+        )
+        .unwrap();
+        std::fs::write(
+            etc.join("webapi.xml"),
+            format!(r#"<routes><route url="/V1/x" method="GET"><service class="{service}" method="m"/><resources><resource ref="anonymous"/></resources></route></routes>"#),
+        )
+        .unwrap();
+    };
+    // Alphabetically A_Zed comes first; config.php loads B_Base first, so A_Zed wins.
+    module("vendor/b/base", "B_Base", "Base");
+    module("app/code/A/Zed", "A_Zed", "Zed");
+    module("app/code/C/Off", "C_Off", "Off");
+    std::fs::create_dir_all(root.join("app/etc")).unwrap();
+    std::fs::write(
+        root.join("app/etc/config.php"),
+        "<?php\nreturn [\n    'modules' => [\n        'B_Base' => 1,\n        'A_Zed' => 1,\n        'C_Off' => 0,\n    ],\n];\n",
+    )
+    .unwrap();
+    let out = root.join("b.bundle");
+    let (code, _, err) = run(
+        &[
+            "compile",
+            root.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("C_Off is not enabled"), "{err}");
+    let (_, o, _) = run(
+        &["decide", "--bundle", out.to_str().unwrap()],
+        "{\"method\":\"GET\",\"path\":\"/rest/V1/x\"}\n",
+    );
+    assert_eq!(lines(&o)[0]["route"]["service"], "Zed::m");
+}
