@@ -4,7 +4,6 @@
 //! A [`Role`] is compiled once against a policy's ACL into one bit per resource, so
 //! that a decision costs one lookup per resource ref.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -38,7 +37,7 @@ pub struct AclResource {
 pub struct AclTree {
     pub(crate) nodes: Vec<AclResource>,
     pub(crate) roots: Vec<u32>,
-    pub(crate) index: HashMap<String, u32>,
+    pub(crate) index: crate::fasthash::FastMap<String, u32>,
 }
 
 impl AclTree {

@@ -1,6 +1,8 @@
 //! The decision for one request: method check, processor, route, authorization (AND
 //! over refs, `anonymous`, `self`, ACL), HTTPS — in Magento's order (spec §2.1, §3).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::acl::Role;
@@ -150,17 +152,18 @@ pub struct MatchedRoute<'p> {
 }
 
 /// The answer for one request: outcome, Magento's status and body, and the evidence.
+/// It borrows from the policy and from the request path.
 #[derive(Debug, Clone)]
 pub struct Decision<'p> {
     outcome: Outcome,
-    method: String,
+    method: Cow<'static, str>,
     processor: Option<Processor>,
-    path: String,
-    store: Store,
+    path: &'p str,
+    store: &'p Store,
     route: Option<MatchedRoute<'p>>,
-    params: Vec<(&'p str, String)>,
-    leftover: Vec<(&'p str, String)>,
-    required: Vec<&'p str>,
+    params: Vec<(&'p str, Cow<'p, str>)>,
+    leftover: Vec<(&'p str, Cow<'p, str>)>,
+    required: &'p [String],
     missing: Vec<&'p str>,
 }
 
@@ -247,13 +250,13 @@ impl<'p> Decision<'p> {
     }
 
     /// The path after store-code processing (`/V1/customers/me`).
-    pub fn path(&self) -> &str {
-        &self.path
+    pub fn path(&self) -> &'p str {
+        self.path
     }
 
     /// The current store for the request.
-    pub fn store(&self) -> &Store {
-        &self.store
+    pub fn store(&self) -> &'p Store {
+        self.store
     }
 
     /// The matched route, if routing got that far.
@@ -262,18 +265,19 @@ impl<'p> Decision<'p> {
     }
 
     /// The winner's path variables, `urldecode`d.
-    pub fn params(&self) -> &[(&'p str, String)] {
+    pub fn params(&self) -> &[(&'p str, Cow<'p, str>)] {
         &self.params
     }
 
     /// Variables set by losing candidate routes that stay in Magento's request params.
-    pub fn leftover_params(&self) -> &[(&'p str, String)] {
+    pub fn leftover_params(&self) -> &[(&'p str, Cow<'p, str>)] {
         &self.leftover
     }
 
-    /// Every resource ref the route requires (AND).
-    pub fn required(&self) -> &[&'p str] {
-        &self.required
+    /// Every resource ref the route requires (AND); `["anonymous"]` when
+    /// allow_insecure opened the route.
+    pub fn required(&self) -> &'p [String] {
+        self.required
     }
 
     /// The refs the principal was not granted (empty when allowed).
@@ -315,43 +319,47 @@ pub struct RouteAccess<'p> {
 
 const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
 
+/// Laminas upper-cases the method. The four supported ones are matched without
+/// allocating; anything else is kept (bounded) for the 405 message.
+fn normalise_method(m: &str) -> Cow<'static, str> {
+    for known in METHODS {
+        if m.eq_ignore_ascii_case(known) {
+            return Cow::Borrowed(known);
+        }
+    }
+    Cow::Owned(m.chars().take(32).collect::<String>().to_ascii_uppercase())
+}
+
 impl Policy {
-    fn current_store(&self, sel: StoreSel<'_>) -> Store {
+    fn current_store<'p>(&'p self, sel: StoreSel<'p>) -> &'p Store {
         match sel {
-            StoreSel::Default => self.stores.default_store().clone(),
-            StoreSel::Named(s) => s.clone(),
-            StoreSel::Admin => Store::admin(),
+            StoreSel::Default => self.stores.default_store(),
+            StoreSel::Named(s) => s,
+            StoreSel::Admin => &self.admin_store,
         }
     }
 
     /// Decide one request for one principal, as Magento would (spec §2–§3).
-    pub fn decide<'p>(&'p self, req: &Request<'_>, principal: &Principal) -> Decision<'p> {
-        // Laminas upper-cases the method; keep the message bounded for hostile input.
-        let method: String = req
-            .method
-            .chars()
-            .take(32)
-            .collect::<String>()
-            .to_ascii_uppercase();
+    pub fn decide<'p>(&'p self, req: &Request<'p>, principal: &Principal) -> Decision<'p> {
         let mut d = Decision {
             outcome: Outcome::NotRest,
-            method,
+            method: normalise_method(req.method),
             processor: None,
-            path: String::new(),
-            store: self.stores.default_store().clone(),
+            path: "",
+            store: self.stores.default_store(),
             route: None,
             params: Vec::new(),
             leftover: Vec::new(),
-            required: Vec::new(),
+            required: &[],
             missing: Vec::new(),
         };
         let processed = match path::process(req.path, &self.settings.base_path, &self.stores) {
             Ok(p) => p,
             Err(NotRest::OutsideBase | NotRest::NotRestArea) => return d,
         };
-        d.path = processed.path.to_string();
+        d.path = processed.path;
         d.store = self.current_store(processed.store);
-        if !METHODS.contains(&d.method.as_str()) {
+        if matches!(d.method, Cow::Owned(_)) {
             d.outcome = Outcome::MethodNotAllowed;
             return d;
         }
@@ -387,13 +395,9 @@ impl Policy {
         });
         d.params = m.params;
         d.leftover = m.leftover;
-        d.required = if self.opened[index] {
-            vec!["anonymous"]
-        } else {
-            def.resources.iter().map(String::as_str).collect()
-        };
+        d.required = self.effective_refs(index);
         for (name, r) in d.required.iter().zip(&self.refs[index]) {
-            if !self.ref_allowed(*r, name, principal, &d.store) {
+            if !self.ref_allowed(*r, name, principal, d.store) {
                 d.missing.push(name);
             }
         }
@@ -408,6 +412,18 @@ impl Policy {
         }
         d.outcome = Outcome::Allowed;
         d
+    }
+
+    /// Route selection alone (spec §2.3) on an already processed path such as
+    /// `/V1/customers/12`: the winning route's index and its `urldecode`d variables.
+    pub fn match_route<'p>(
+        &'p self,
+        method: &str,
+        path: &'p str,
+    ) -> Option<(usize, Vec<(&'p str, Cow<'p, str>)>)> {
+        self.router
+            .lookup(path, method)
+            .map(|m| (m.route as usize, m.params))
     }
 
     /// Whether `principal` passes route number `index`'s resource refs in the store
@@ -440,16 +456,13 @@ impl Policy {
                 unknown_store: false,
             };
         };
-        let required: Vec<&'p str> = if self.opened[index] {
-            vec!["anonymous"]
-        } else {
-            def.resources.iter().map(String::as_str).collect()
-        };
-        let missing: Vec<&'p str> = required
+        let _ = def;
+        let missing: Vec<&'p str> = self
+            .effective_refs(index)
             .iter()
             .zip(&self.refs[index])
             .filter(|(name, r)| !self.ref_allowed(**r, name, principal, &store))
-            .map(|(name, _)| *name)
+            .map(|(name, _)| name.as_str())
             .collect();
         RouteAccess {
             allowed: missing.is_empty(),

@@ -8,7 +8,7 @@
 //! "MAGEPOL\0"  magic, 8 bytes
 //! version      u32 little-endian (1)
 //! length       u32 little-endian, payload bytes
-//! checksum     u64 little-endian, FNV-1a 64 of the payload
+//! checksum     u64 little-endian, word-wise FNV-1a of the payload
 //! payload      settings, stores, ACL nodes (parents first), routes
 //! ```
 //!
@@ -74,13 +74,19 @@ pub enum BundleError {
     },
 }
 
+/// FNV-1a over little-endian 64-bit words (the tail zero-padded), then the length:
+/// a corruption check, not a signature.
 fn fnv1a(data: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in data {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h ^ w).wrapping_mul(0x0100_0000_01b3);
     }
-    h
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = (h ^ u64::from_le_bytes(tail)).wrapping_mul(0x0100_0000_01b3);
+    (h ^ data.len() as u64).wrapping_mul(0x0100_0000_01b3)
 }
 
 struct Writer(Vec<u8>);

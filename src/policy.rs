@@ -3,7 +3,7 @@
 use crate::acl::{AclTree, Role, RoleSource, RuleRow};
 use crate::config::{self, RouteDef, XmlOptions};
 use crate::diag::{ConfigError, Diagnostic};
-use crate::router::path::{StoreError, Stores};
+use crate::router::path::{Store, StoreError, Stores};
 use crate::router::Router;
 
 /// The routes `webapi/webapisecurity/allow_insecure` opens in Magento 2.4.7
@@ -122,6 +122,10 @@ pub struct Policy {
     pub(crate) stores: Stores,
     pub(crate) settings: Settings,
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// The admin store (`/rest/all/…`), kept here so decisions can borrow it.
+    pub(crate) admin_store: Store,
+    /// `["anonymous"]`, borrowed by decisions for routes allow_insecure opened.
+    pub(crate) anonymous_refs: Vec<String>,
 }
 
 /// Collects configuration files and settings, then builds a [`Policy`].
@@ -277,6 +281,17 @@ impl Policy {
             stores,
             settings,
             diagnostics,
+            admin_store: Store::admin(),
+            anonymous_refs: vec!["anonymous".to_string()],
+        }
+    }
+
+    /// The refs route `index` effectively requires (after allow_insecure).
+    pub(crate) fn effective_refs(&self, index: usize) -> &[String] {
+        if self.opened[index] {
+            &self.anonymous_refs
+        } else {
+            &self.routes[index].resources
         }
     }
 

@@ -136,10 +136,10 @@ impl PrincipalSpec {
     }
 }
 
-fn pairs(list: &[(&str, String)]) -> Value {
+fn pairs(list: &[(&str, std::borrow::Cow<'_, str>)]) -> Value {
     Value::Object(
         list.iter()
-            .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
+            .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
             .collect::<Map<_, _>>(),
     )
 }

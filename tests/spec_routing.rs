@@ -178,12 +178,12 @@ fn spec_2_4_worked_examples() {
         assert_eq!(d.store().id, c.store_id, "{label}");
         assert_eq!(d.route().map(|r| r.def.url.as_str()), c.winner, "{label}");
         assert_eq!(d.required(), c.resources, "{label}");
-        let params: Vec<(&str, &str)> = d.params().iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let params: Vec<(&str, &str)> = d.params().iter().map(|(k, v)| (*k, v.as_ref())).collect();
         assert_eq!(params, c.params, "{label}");
         let leftover: Vec<(&str, &str)> = d
             .leftover_params()
             .iter()
-            .map(|(k, v)| (*k, v.as_str()))
+            .map(|(k, v)| (*k, v.as_ref()))
             .collect();
         assert_eq!(leftover, c.leftover, "{label}");
     }

@@ -15,10 +15,11 @@
 pub(crate) mod path;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::config::RouteDef;
+use crate::fasthash::FastMap;
 use crate::php;
+use path::trim_slashes;
 
 /// A route as the router sees it.
 #[derive(Debug, Clone)]
@@ -34,7 +35,7 @@ struct Compiled {
 
 #[derive(Debug, Default, Clone)]
 struct Node {
-    literal: HashMap<Box<str>, u32>,
+    literal: FastMap<Box<str>, u32>,
     /// Literal children whose text is a PHP numeric string (`1`, `01`, `1e0`…): a
     /// numeric path segment may match them loosely.
     numeric: Vec<(Box<str>, u32)>,
@@ -48,27 +49,28 @@ struct Node {
 pub(crate) struct Router {
     compiled: Vec<Compiled>,
     /// url → [(method as written, route index)] for the exact shortcut.
-    exact: HashMap<Box<str>, Vec<(Box<str>, u32)>>,
-    /// Trie roots per upper-cased method.
-    tries: HashMap<Box<str>, Vec<Node>>,
+    exact: FastMap<Box<str>, Vec<(Box<str>, u32)>>,
+    /// Trie nodes per upper-cased method (node 0 is the root); a handful of methods,
+    /// so a list beats a map.
+    tries: Vec<(Box<str>, Vec<Node>)>,
 }
 
 /// One route that matched, with its variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RouteMatch<'r> {
+pub(crate) struct RouteMatch<'a> {
     pub route: u32,
     /// The winner's own variables, in template order.
-    pub params: Vec<(&'r str, String)>,
+    pub params: Vec<(&'a str, Cow<'a, str>)>,
     /// Variables set by losing candidates and not overwritten by the winner (spec §2.3,
     /// §4.4): they stay in Magento's request params.
-    pub leftover: Vec<(&'r str, String)>,
+    pub leftover: Vec<(&'a str, Cow<'a, str>)>,
     /// How many candidates matched (1 for the exact shortcut).
     pub matched: usize,
     pub exact: bool,
 }
 
 fn split_segments(s: &str) -> impl Iterator<Item = &str> {
-    s.trim_matches('/').split('/')
+    trim_slashes(s).split('/')
 }
 
 /// `Route::getRoutePath` classification: a variable starts with `:` and its second
@@ -129,7 +131,7 @@ impl Router {
                 .map(|s| variable_name(s).map(Box::from))
                 .collect();
             router.compiled.push(Compiled {
-                trimmed: def.url.trim_matches('/').into(),
+                trimmed: trim_slashes(&def.url).into(),
                 vars,
                 rank: rank[i],
             });
@@ -138,10 +140,15 @@ impl Router {
                 .entry(def.url.as_str().into())
                 .or_default()
                 .push((def.method.as_str().into(), i as u32));
-            let nodes = router
-                .tries
-                .entry(def.method.to_ascii_uppercase().into())
-                .or_insert_with(|| vec![Node::default()]);
+            let upper = def.method.to_ascii_uppercase();
+            let slot = match router.tries.iter().position(|(m, _)| **m == *upper) {
+                Some(i) => i,
+                None => {
+                    router.tries.push((upper.into(), vec![Node::default()]));
+                    router.tries.len() - 1
+                }
+            };
+            let nodes = &mut router.tries[slot].1;
             let mut cur = 0u32;
             for seg in split_segments(&def.url) {
                 let next = match variable_name(seg) {
@@ -174,7 +181,7 @@ impl Router {
 
     /// Select the route for `path` (already processed, spec §2.2) and `method`
     /// (upper case).
-    pub(crate) fn lookup<'r, 'p>(&'r self, path: &'p str, method: &str) -> Option<RouteMatch<'r>> {
+    pub(crate) fn lookup<'a>(&'a self, path: &'a str, method: &str) -> Option<RouteMatch<'a>> {
         // 1. Exact shortcut: byte-equal url and method.
         if let Some(list) = self.exact.get(path) {
             if let Some(&(_, i)) = list.iter().find(|(m, _)| &**m == method) {
@@ -188,40 +195,46 @@ impl Router {
             }
         }
         // 2. Service base; none ⇒ no candidates.
-        let base = service_base(path)?;
-        let base = base.trim_matches('/');
-        let nodes = self.tries.get(method)?;
+        let base = trim_slashes(service_base(path)?);
+        let (_, nodes) = self.tries.iter().find(|(m, _)| **m == *method)?;
 
-        // 3–4. Every route that matches segment by segment.
-        let segs: Vec<&str> = split_segments(path).collect();
-        let mut hits: Vec<u32> = Vec::new();
-        collect(nodes, 0, &segs, &mut hits);
-        hits.retain(|&i| self.compiled[i as usize].trimmed.starts_with(base));
-        if hits.is_empty() {
-            return None;
-        }
-        // 5. Last in Magento's order wins; every match's variables are written into the
-        // request params in that order.
-        hits.sort_unstable_by_key(|&i| self.compiled[i as usize].rank);
-        let winner = *hits.last().expect("non-empty");
-        let vars_of = |i: u32| {
-            let c = &self.compiled[i as usize];
-            c.vars
-                .iter()
-                .zip(&segs)
-                .filter_map(|(v, s)| v.as_deref().map(|name| (name, decode(s))))
-                .collect::<Vec<_>>()
-        };
-        let params = vars_of(winner);
-        let mut leftover: Vec<(&'r str, String)> = Vec::new();
-        for &i in &hits[..hits.len() - 1] {
-            for (k, v) in vars_of(i) {
-                if params.iter().any(|(pk, _)| *pk == k) {
-                    continue;
+        // 3–4. Routes that match segment by segment and pass the prefix filter; keep
+        // the one Magento would try last, and count the others.
+        let trimmed = trim_slashes(path);
+        let mut best: Option<u32> = None;
+        let mut count = 0usize;
+        walk(nodes, 0, Some(trimmed), &mut |i| {
+            if self.compiled[i as usize].trimmed.starts_with(base) {
+                count += 1;
+                if best
+                    .is_none_or(|b| self.compiled[i as usize].rank > self.compiled[b as usize].rank)
+                {
+                    best = Some(i);
                 }
-                match leftover.iter_mut().find(|(lk, _)| *lk == k) {
-                    Some(slot) => slot.1 = v,
-                    None => leftover.push((k, v)),
+            }
+        });
+        let winner = best?;
+        let params = self.vars_of(winner, trimmed);
+        let mut leftover: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+        if count > 1 {
+            // 5. Every matching candidate wrote its variables into the request params,
+            // in Magento's order; the winner's own values are written last.
+            let mut losers = Vec::with_capacity(count - 1);
+            walk(nodes, 0, Some(trimmed), &mut |i| {
+                if i != winner && self.compiled[i as usize].trimmed.starts_with(base) {
+                    losers.push(i);
+                }
+            });
+            losers.sort_unstable_by_key(|&i| self.compiled[i as usize].rank);
+            for i in losers {
+                for (k, v) in self.vars_of(i, trimmed) {
+                    if params.iter().any(|(pk, _)| *pk == k) {
+                        continue;
+                    }
+                    match leftover.iter_mut().find(|(lk, _)| *lk == k) {
+                        Some(slot) => slot.1 = v,
+                        None => leftover.push((k, v)),
+                    }
                 }
             }
         }
@@ -229,37 +242,46 @@ impl Router {
             route: winner,
             params,
             leftover,
-            matched: hits.len(),
+            matched: count,
             exact: false,
         })
     }
-}
 
-fn decode(seg: &str) -> String {
-    match php::urldecode(seg) {
-        Cow::Borrowed(s) => s.to_string(),
-        Cow::Owned(s) => s,
+    /// Route `i`'s variables for the (slash-trimmed) path, `urldecode`d.
+    fn vars_of<'a>(&'a self, i: u32, trimmed: &'a str) -> Vec<(&'a str, Cow<'a, str>)> {
+        let c = &self.compiled[i as usize];
+        c.vars
+            .iter()
+            .zip(trimmed.split('/'))
+            .filter_map(|(v, s)| v.as_deref().map(|name| (name, php::urldecode(s))))
+            .collect()
     }
 }
 
-fn collect(nodes: &[Node], at: u32, segs: &[&str], out: &mut Vec<u32>) {
+/// Depth-first over the trie, one path segment at a time (`rest` is what is left of
+/// the slash-trimmed path; `None` once every segment is consumed).
+fn walk(nodes: &[Node], at: u32, rest: Option<&str>, found: &mut dyn FnMut(u32)) {
     let node = &nodes[at as usize];
-    let Some((seg, rest)) = segs.split_first() else {
-        out.extend_from_slice(&node.leaves);
+    let Some(rest) = rest else {
+        for &leaf in &node.leaves {
+            found(leaf);
+        }
         return;
     };
-    if let Some(&n) = node.literal.get(*seg) {
-        collect(nodes, n, rest, out);
+    let (seg, tail) = match rest.split_once('/') {
+        Some((seg, tail)) => (seg, Some(tail)),
+        None => (rest, None),
+    };
+    if let Some(&n) = node.literal.get(seg) {
+        walk(nodes, n, tail, found);
     }
-    if !node.numeric.is_empty() {
-        for (lit, n) in &node.numeric {
-            if &**lit != *seg && php::loose_eq(lit, seg) {
-                collect(nodes, *n, rest, out);
-            }
+    for (lit, n) in &node.numeric {
+        if &**lit != seg && php::loose_eq(lit, seg) {
+            walk(nodes, *n, tail, found);
         }
     }
     if let Some(n) = node.var {
-        collect(nodes, n, rest, out);
+        walk(nodes, n, tail, found);
     }
 }
 

@@ -1,7 +1,5 @@
 //! REST path processing (spec §2.2) and processor selection (spec §2.1 step 4).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 /// A store view: its code, id and website.
@@ -33,7 +31,7 @@ impl Store {
 /// inactive ones included, admin excluded; `all` selects the admin store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stores {
-    by_code: HashMap<String, Store>,
+    by_code: crate::fasthash::FastMap<String, Store>,
     list: Vec<Store>,
     default: Store,
 }
@@ -68,7 +66,7 @@ pub enum StoreError {
 impl Stores {
     /// Build a store list; `default` names the store used when a path has no store code.
     pub fn new(stores: Vec<Store>, default: &str) -> Result<Stores, StoreError> {
-        let mut by_code = HashMap::new();
+        let mut by_code = crate::fasthash::FastMap::default();
         for s in &stores {
             if s.code == "admin" || s.code == "all" {
                 return Err(StoreError::Reserved(s.code.clone()));
@@ -151,13 +149,21 @@ pub(crate) fn process<'a>(
     base_path: &str,
     stores: &'a Stores,
 ) -> Result<Processed<'a>, NotRest> {
-    let no_query = raw.split(['?', '#']).next().unwrap_or("");
-    let rest = no_query
-        .strip_prefix(base_path)
-        .ok_or(NotRest::OutsideBase)?;
+    let end = raw
+        .bytes()
+        .position(|b| b == b'?' || b == b'#')
+        .unwrap_or(raw.len());
+    let no_query = &raw[..end];
+    let rest = if base_path.is_empty() {
+        no_query
+    } else {
+        no_query
+            .strip_prefix(base_path)
+            .ok_or(NotRest::OutsideBase)?
+    };
     // PathInfo collapses leading repeated slashes; stripPathBeforeStorecode then trims
     // every leading and trailing slash anyway.
-    let trimmed = rest.trim_matches('/');
+    let trimmed = trim_slashes(rest);
     let (front, after) = match trimmed.find('/') {
         Some(i) => (&trimmed[..i], &trimmed[i..]), // `after` keeps its leading '/'
         None => (trimmed, ""),
@@ -188,10 +194,18 @@ pub(crate) fn process<'a>(
     })
 }
 
+/// `trim($s, '/')`, on bytes.
+pub(crate) fn trim_slashes(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().position(|&c| c != b'/').unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| c != b'/').map_or(start, |i| i + 1);
+    &s[start..end]
+}
+
 /// Processor selection in `sortOrder`; returns the processor and the path its
 /// router sees (the `(/V.+)` group for async).
 pub(crate) fn select_processor<'a>(path: &'a str, method: &str) -> Option<(Processor, &'a str)> {
-    let ltrimmed = path.trim_start_matches('/');
+    let ltrimmed = &path[path.bytes().position(|c| c != b'/').unwrap_or(path.len())..];
     // SchemaRequestProcessor (50): ltrim(path, '/') starts with "schema". The async
     // schema processors (60, 180) answer `async/schema` and `async/bulk/schema` the same way.
     if ltrimmed.starts_with("schema")
@@ -201,8 +215,8 @@ pub(crate) fn select_processor<'a>(path: &'a str, method: &str) -> Option<(Proce
         return Some((Processor::Schema, path));
     }
     // SynchronousRequestProcessor (100): /^\/V\d+/
-    if let Some(r) = path.strip_prefix("/V") {
-        if r.starts_with(|c: char| c.is_ascii_digit()) {
+    if let [b'/', b'V', d, ..] = path.as_bytes() {
+        if d.is_ascii_digit() {
             return Some((Processor::Sync, path));
         }
     }
