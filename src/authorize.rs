@@ -317,6 +317,9 @@ pub struct RouteAccess<'p> {
     pub unknown_store: bool,
 }
 
+/// Path variables by name, `urldecode`d (borrowed when nothing needed decoding).
+pub type PathParams<'p> = Vec<(&'p str, Cow<'p, str>)>;
+
 const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
 
 /// Laminas upper-cases the method. The four supported ones are matched without
@@ -420,7 +423,7 @@ impl Policy {
         &'p self,
         method: &str,
         path: &'p str,
-    ) -> Option<(usize, Vec<(&'p str, Cow<'p, str>)>)> {
+    ) -> Option<(usize, PathParams<'p>)> {
         self.router
             .lookup(path, method)
             .map(|m| (m.route as usize, m.params))

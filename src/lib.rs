@@ -54,7 +54,7 @@ mod router;
 pub mod wire;
 
 pub use acl::{AclResource, AclTree, Role, RoleSource, RuleRow};
-pub use authorize::{Decision, MatchedRoute, Outcome, Principal, Request, RouteAccess};
+pub use authorize::{Decision, MatchedRoute, Outcome, PathParams, Principal, Request, RouteAccess};
 pub use config::{ParamDef, RouteDef, XmlOptions};
 pub use diag::{ConfigError, Diagnostic, Location, Severity};
 pub use policy::{AccountShare, Policy, PolicyBuilder, Settings, DEFAULT_INSECURE_ROUTES};
