@@ -118,6 +118,8 @@ fn decisions(c: &mut Criterion) {
     let policy = builder(&webapi, &acl).build().unwrap();
     let requests = mix(&policy);
 
+    print_mix_table(&policy, &requests);
+
     let mut g = c.benchmark_group("corpus");
     g.throughput(Throughput::Elements(requests.len() as u64));
     g.bench_function("decide_mix", |b| {
@@ -199,6 +201,39 @@ fn decisions(c: &mut Criterion) {
         b.iter(|| black_box(bundle::from_bytes(&bytes).unwrap()))
     });
     g.finish();
+}
+
+/// Time each request of the mix on its own and print a table plus the median: the
+/// figure the README quotes ("route + decision, median over a realistic mix").
+fn print_mix_table(policy: &Policy, requests: &[(&str, &str, Principal)]) {
+    const ROUNDS: u32 = 200_000;
+    let mut per_request: Vec<(f64, String)> = requests
+        .iter()
+        .map(|(m, p, who)| {
+            let req = Request::new(m, p);
+            for _ in 0..10_000 {
+                black_box(policy.decide(black_box(&req), who).status());
+            }
+            let start = std::time::Instant::now();
+            for _ in 0..ROUNDS {
+                black_box(policy.decide(black_box(&req), who).status());
+            }
+            let ns = start.elapsed().as_nanos() as f64 / ROUNDS as f64;
+            let d = policy.decide(&req, who);
+            (
+                ns,
+                format!("{m:<6} {p:<55} {:>3} {}", d.status(), who.kind()),
+            )
+        })
+        .collect();
+    println!("\nroute + decision per request (corpus, {ROUNDS} rounds each):");
+    for (ns, label) in &per_request {
+        println!("  {ns:>7.1} ns  {label}");
+    }
+    per_request.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n = per_request.len();
+    let median = (per_request[(n - 1) / 2].0 + per_request[n / 2].0) / 2.0;
+    println!("  median {median:.1} ns over {n} requests\n");
 }
 
 /// `n` routes spread over modules, entities and shapes like Magento's.

@@ -59,3 +59,8 @@ pub use config::{ParamDef, RouteDef, XmlOptions};
 pub use diag::{ConfigError, Diagnostic, Location, Severity};
 pub use policy::{AccountShare, Policy, PolicyBuilder, Settings, DEFAULT_INSECURE_ROUTES};
 pub use router::path::{Processor, Store, StoreError, Stores};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

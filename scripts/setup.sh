@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what `make test` needs and the machine may lack. Idempotent: every step is
+# skipped when its result is already there.
+set -euo pipefail
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: cargo is required (rustup toolchain)" >&2
+  exit 1
+fi
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "setup: adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^${component}"; then
+    echo "setup: adding ${component}"
+    rustup component add "${component}"
+  fi
+done
