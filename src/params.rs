@@ -297,49 +297,42 @@ mod tests {
             cart: Some(Cart::Active(json!(42))),
             ..Default::default()
         };
+        let forced = |name: &str, value: &str, mut input: Value| {
+            apply(&[p(name, true, value)], &customer(), &vals, &mut input).unwrap();
+            input
+        };
         // snake key without a camel twin is overwritten as written
-        let mut body = json!({"customer": {"group_id": 7}});
-        apply(
-            &[p("customer.group_id", true, "%customer_group_id%")],
-            &customer(),
-            &vals,
-            &mut body,
-        )
-        .unwrap();
-        assert_eq!(body, json!({"customer": {"group_id": 1}}));
-        // cart_item is not cartItem: a new cartItem object is created next to it
-        let mut body = json!({"cart_item": {"sku": "x"}});
-        apply(
-            &[p("cartItem.quote_id", true, "%cart_id%")],
-            &customer(),
-            &vals,
-            &mut body,
-        )
-        .unwrap();
         assert_eq!(
-            body,
+            forced(
+                "customer.group_id",
+                "%customer_group_id%",
+                json!({"customer": {"group_id": 7}})
+            ),
+            json!({"customer": {"group_id": 1}})
+        );
+        // cart_item is not cartItem: a new cartItem object is created next to it
+        assert_eq!(
+            forced(
+                "cartItem.quote_id",
+                "%cart_id%",
+                json!({"cart_item": {"sku": "x"}})
+            ),
             json!({"cart_item": {"sku": "x"}, "cartItem": {"quote_id": 42}})
         );
         // camelCase present: written in place
-        let mut body = json!({"cartItem": {"quoteId": 9, "sku": "x"}});
-        apply(
-            &[p("cartItem.quote_id", true, "%cart_id%")],
-            &customer(),
-            &vals,
-            &mut body,
-        )
-        .unwrap();
-        assert_eq!(body, json!({"cartItem": {"quoteId": 42, "sku": "x"}}));
+        assert_eq!(
+            forced(
+                "cartItem.quote_id",
+                "%cart_id%",
+                json!({"cartItem": {"quoteId": 9, "sku": "x"}})
+            ),
+            json!({"cartItem": {"quoteId": 42, "sku": "x"}})
+        );
         // query param override
-        let mut input = json!({"customerId": "7"});
-        apply(
-            &[p("customerId", true, "%customer_id%")],
-            &customer(),
-            &vals,
-            &mut input,
-        )
-        .unwrap();
-        assert_eq!(input, json!({"customerId": 5}));
+        assert_eq!(
+            forced("customerId", "%customer_id%", json!({"customerId": "7"})),
+            json!({"customerId": 5})
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::dom::{Element, SourceMap};
 use super::merge::IdAttrs;
+use super::webapi::unknown_element;
 use crate::acl::{AclResource, AclTree};
 use crate::diag::Diagnostic;
 use crate::php;
@@ -62,24 +63,12 @@ pub(crate) fn check_file(root: &Element, map: &SourceMap, out: &mut Vec<Diagnost
     }
     for acl in root.elements() {
         if acl.name != "acl" {
-            out.push(
-                Diagnostic::warning(
-                    "unknown-element",
-                    format!("unknown element <{}> inside <config> is ignored", acl.name),
-                )
-                .at(map.locate(acl.pos)),
-            );
+            out.push(unknown_element(acl, "config", map));
             continue;
         }
         for res in acl.elements() {
             if res.name != "resources" {
-                out.push(
-                    Diagnostic::warning(
-                        "unknown-element",
-                        format!("unknown element <{}> inside <acl> is ignored", res.name),
-                    )
-                    .at(map.locate(res.pos)),
-                );
+                out.push(unknown_element(res, "acl", map));
                 continue;
             }
             resources(res, map, out);

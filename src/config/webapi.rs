@@ -57,7 +57,7 @@ pub(crate) fn id_rule(path: &[&str]) -> IdAttrs {
 
 const METHODS: [&str; 4] = ["GET", "PUT", "POST", "DELETE"];
 
-fn unknown_element(e: &Element, parent: &str, map: &SourceMap) -> Diagnostic {
+pub(crate) fn unknown_element(e: &Element, parent: &str, map: &SourceMap) -> Diagnostic {
     Diagnostic::warning(
         "unknown-element",
         format!("unknown element <{}> inside <{parent}> is ignored", e.name),
