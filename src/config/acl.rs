@@ -34,16 +34,7 @@ pub(crate) fn check_file(root: &Element, map: &SourceMap, out: &mut Vec<Diagnost
     fn resources(e: &Element, map: &SourceMap, out: &mut Vec<Diagnostic>) {
         for r in e.elements() {
             if r.name != "resource" {
-                out.push(
-                    Diagnostic::warning(
-                        "unknown-element",
-                        format!(
-                            "unknown element <{}> inside <{}> is ignored",
-                            r.name, e.name
-                        ),
-                    )
-                    .at(map.locate(r.pos)),
-                );
+                out.push(unknown_element(r, &e.name, map));
                 continue;
             }
             match r.attr("id") {
