@@ -43,14 +43,17 @@ pub mod acl;
 mod authorize;
 pub mod bundle;
 pub mod config;
+mod crypto;
 mod diag;
 mod fasthash;
 mod json;
 pub mod manual;
+pub mod oauth;
 pub mod params;
 pub mod php;
 mod policy;
 mod router;
+pub mod token;
 pub mod wire;
 
 pub use acl::{AclResource, AclTree, Role, RoleSource, RuleRow};

@@ -1,0 +1,110 @@
+//! HMAC, constant-time comparison and Base64, in one place.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+
+/// The hash functions the engine signs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hash {
+    Sha1,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+/// HMAC of `data` under `key`.
+pub(crate) fn hmac(hash: Hash, key: &[u8], data: &[u8]) -> Vec<u8> {
+    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut mac = <M as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length");
+        mac.update(data);
+        mac.finalize().into_bytes().to_vec()
+    }
+    match hash {
+        Hash::Sha1 => run::<Hmac<sha1::Sha1>>(key, data),
+        Hash::Sha256 => run::<Hmac<sha2::Sha256>>(key, data),
+        Hash::Sha384 => run::<Hmac<sha2::Sha384>>(key, data),
+        Hash::Sha512 => run::<Hmac<sha2::Sha512>>(key, data),
+    }
+}
+
+/// Compare secrets without an early exit: the time taken depends only on the
+/// lengths, never on where the inputs first differ.
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diff = 0u8;
+    for (x, y) in a.iter().zip(b) {
+        diff |= x ^ y;
+    }
+    // black_box keeps the optimiser from turning the fold into an early exit.
+    std::hint::black_box(diff) == 0
+}
+
+pub(crate) fn b64(data: &[u8]) -> String {
+    STANDARD.encode(data)
+}
+
+pub(crate) fn b64url(data: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(data)
+}
+
+pub(crate) fn b64url_decode(s: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(s).ok()
+}
+
+/// Fill `out` from the platform's secure random source (`getrandom`; in browsers and
+/// workers `crypto.getRandomValues`).
+pub(crate) fn random_bytes(out: &mut [u8]) -> Result<(), String> {
+    getrandom::fill(out).map_err(|e| format!("no secure random source: {e}"))
+}
+
+/// Magento's token/nonce shape: `len` characters from `[0-9a-z]`, uniformly drawn
+/// (rejection sampling, no modulo bias).
+pub(crate) fn random_token(len: usize) -> Result<String, String> {
+    const ALPHABET: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = String::with_capacity(len);
+    let mut buf = [0u8; 64];
+    while out.len() < len {
+        random_bytes(&mut buf)?;
+        for &b in &buf {
+            // 252 = 7 × 36: values at or above it would bias the first characters.
+            if b < 252 && out.len() < len {
+                out.push(ALPHABET[(b % 36) as usize] as char);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ct_eq_compares_whole_inputs() {
+        assert!(ct_eq(b"abc", b"abc"));
+        assert!(!ct_eq(b"abc", b"abd"));
+        assert!(!ct_eq(b"abc", b"ab"));
+        assert!(ct_eq(b"", b""));
+    }
+
+    #[test]
+    fn random_tokens_have_magentos_shape() {
+        let t = random_token(32).unwrap();
+        assert_eq!(t.len(), 32);
+        assert!(t
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()));
+        assert_ne!(t, random_token(32).unwrap());
+    }
+
+    #[test]
+    fn hmac_sha1_matches_rfc2202() {
+        // RFC 2202 test case 2
+        let mac = hmac(Hash::Sha1, b"Jefe", b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    }
+}

@@ -1,0 +1,582 @@
+//! Verifying signed API calls the way Magento does (spec §7.3–§7.4): protocol checks
+//! in Magento's order, the nonce recorded before the signature is checked, and a
+//! constant-time signature comparison.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::params::{self, PhpMap, SignedRequest, Val};
+use super::sign::{compute, signing_key};
+use super::{OAuthError, Profile, SignatureMethod};
+use crate::crypto;
+
+/// `oauth_consumer` (+ the integration that owns it).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsumerRecord {
+    /// `entity_id`.
+    pub id: u64,
+    /// `key` (32 characters in Magento).
+    pub key: String,
+    /// `secret`.
+    pub secret: String,
+    /// `updated_at` (Unix seconds): the request-token window starts here.
+    #[serde(default)]
+    pub updated_at: Option<i64>,
+    /// The integration owning the consumer: (`integration_id`, active).
+    #[serde(default)]
+    pub integration: Option<IntegrationRef>,
+}
+
+impl std::fmt::Debug for ConsumerRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsumerRecord")
+            .field("id", &self.id)
+            .field("key", &self.key)
+            .field("integration", &self.integration)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An integration as OAuth sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationRef {
+    /// `integration_id`.
+    pub id: u64,
+    /// `status == 1`.
+    pub active: bool,
+}
+
+/// `oauth_token.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    /// A request token (handshake step 2).
+    Request,
+    /// An access token: what signed API calls carry.
+    Access,
+    /// The verifier row created on activation.
+    Verifier,
+}
+
+/// `oauth_token`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRecord {
+    /// `token`.
+    pub token: String,
+    /// `secret`.
+    pub secret: String,
+    /// `consumer_id`.
+    pub consumer_id: u64,
+    /// `type`.
+    pub kind: TokenKind,
+    /// `revoked`.
+    #[serde(default)]
+    pub revoked: bool,
+    /// `verifier`.
+    #[serde(default)]
+    pub verifier: Option<String>,
+}
+
+impl std::fmt::Debug for TokenRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenRecord")
+            .field("token", &self.token)
+            .field("consumer_id", &self.consumer_id)
+            .field("kind", &self.kind)
+            .field("revoked", &self.revoked)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where consumers and tokens come from (the store's database, a cache, a file).
+pub trait CredentialStore {
+    /// The consumer with this key.
+    fn consumer(&self, key: &str) -> Option<ConsumerRecord>;
+    /// The token row with this token value (any type).
+    fn token(&self, token: &str) -> Option<TokenRecord>;
+}
+
+/// Result of recording a nonce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonceCheck {
+    /// Not seen before; now recorded.
+    Fresh,
+    /// Already used by this consumer.
+    Reused,
+    /// Longer than 32 characters and its first 32 collide with a stored nonce
+    /// (Magento stores nonces truncated to `varchar(32)`).
+    Collision,
+}
+
+/// Remembers nonces per consumer (Magento: `oauth_nonce`, primary key (nonce, consumer)).
+pub trait NonceStore {
+    /// Check and record `nonce` for `consumer_id` at `now`.
+    fn check_and_record(
+        &mut self,
+        consumer_id: u64,
+        nonce: &str,
+        timestamp: i64,
+        now: i64,
+    ) -> NonceCheck;
+}
+
+/// A bounded in-memory nonce store: per consumer at most `capacity` nonces, each
+/// kept `retention` seconds after it was recorded (oldest evicted first).
+///
+/// Keys compare like Magento's MySQL column: the first 32 characters, ASCII case
+/// folded, trailing spaces ignored. As in Magento, a replay older than the retention
+/// window is not detected (Magento purges by the client's timestamp after 120 min).
+#[derive(Debug, Clone)]
+pub struct MemoryNonces {
+    /// Most nonces kept per consumer (default 100,000).
+    pub capacity: usize,
+    /// Seconds a nonce is remembered (default 7,200, Magento's cleanup age).
+    pub retention: i64,
+    seen: HashMap<u64, (VecDeque<(String, i64)>, HashSet<String>)>,
+}
+
+impl Default for MemoryNonces {
+    fn default() -> Self {
+        MemoryNonces {
+            capacity: 100_000,
+            retention: 7_200,
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl MemoryNonces {
+    /// A store with the given bounds.
+    pub fn new(capacity: usize, retention: i64) -> Self {
+        MemoryNonces {
+            capacity: capacity.max(1),
+            retention,
+            seen: HashMap::new(),
+        }
+    }
+}
+
+fn nonce_key(nonce: &str) -> String {
+    nonce
+        .chars()
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase()
+        .trim_end_matches(' ')
+        .to_string()
+}
+
+impl NonceStore for MemoryNonces {
+    fn check_and_record(
+        &mut self,
+        consumer_id: u64,
+        nonce: &str,
+        _timestamp: i64,
+        now: i64,
+    ) -> NonceCheck {
+        let (order, set) = self.seen.entry(consumer_id).or_default();
+        while let Some((k, at)) = order.front() {
+            if *at < now - self.retention || order.len() >= self.capacity {
+                set.remove(k);
+                order.pop_front();
+            } else {
+                break;
+            }
+        }
+        let key = nonce_key(nonce);
+        if set.contains(&key) {
+            return if nonce.chars().count() > 32 {
+                NonceCheck::Collision
+            } else {
+                NonceCheck::Reused
+            };
+        }
+        set.insert(key.clone());
+        order.push_back((key, now));
+        NonceCheck::Fresh
+    }
+}
+
+/// Consumers and tokens in memory, e.g. from the command line's JSON file:
+/// `{"consumers":{"<key>":{"secret":"…"}},"tokens":{"<token>":{"secret":"…",
+/// "consumer":"<key>","type":"access"}}}`.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryCredentials {
+    consumers: HashMap<String, ConsumerRecord>,
+    tokens: HashMap<String, TokenRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConsumer {
+    secret: String,
+    #[serde(default)]
+    id: Option<u64>,
+    #[serde(default, rename = "updatedAt")]
+    updated_at: Option<i64>,
+    #[serde(default)]
+    integration: Option<IntegrationRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileToken {
+    secret: String,
+    consumer: String,
+    #[serde(rename = "type")]
+    kind: TokenKind,
+    #[serde(default)]
+    verifier: Option<String>,
+    #[serde(default)]
+    revoked: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    consumers: std::collections::BTreeMap<String, FileConsumer>,
+    #[serde(default)]
+    tokens: std::collections::BTreeMap<String, FileToken>,
+}
+
+impl MemoryCredentials {
+    /// Add a consumer.
+    pub fn add_consumer(&mut self, c: ConsumerRecord) {
+        self.consumers.insert(c.key.clone(), c);
+    }
+
+    /// Add a token row.
+    pub fn add_token(&mut self, t: TokenRecord) {
+        self.tokens.insert(t.token.clone(), t);
+    }
+
+    /// Read the JSON file format. Consumer ids count from 1 in key order unless
+    /// given; a consumer's integration defaults to an active one with the consumer's id.
+    pub fn from_json(text: &str) -> Result<MemoryCredentials, String> {
+        let file: File =
+            serde_json::from_str(text).map_err(|e| format!("credentials file: {e}"))?;
+        let mut out = MemoryCredentials::default();
+        for (i, (key, c)) in file.consumers.into_iter().enumerate() {
+            let id = c.id.unwrap_or(i as u64 + 1);
+            out.add_consumer(ConsumerRecord {
+                id,
+                key,
+                secret: c.secret,
+                updated_at: c.updated_at,
+                integration: Some(c.integration.unwrap_or(IntegrationRef { id, active: true })),
+            });
+        }
+        for (token, t) in file.tokens {
+            let consumer_id = out
+                .consumers
+                .get(&t.consumer)
+                .map(|c| c.id)
+                .ok_or_else(|| {
+                    format!(
+                        "credentials file: token {token} names unknown consumer {}",
+                        t.consumer
+                    )
+                })?;
+            out.add_token(TokenRecord {
+                token,
+                secret: t.secret,
+                consumer_id,
+                kind: t.kind,
+                revoked: t.revoked,
+                verifier: t.verifier,
+            });
+        }
+        Ok(out)
+    }
+}
+
+impl CredentialStore for MemoryCredentials {
+    fn consumer(&self, key: &str) -> Option<ConsumerRecord> {
+        self.consumers.get(key).cloned()
+    }
+    fn token(&self, token: &str) -> Option<TokenRecord> {
+        self.tokens.get(token).cloned()
+    }
+}
+
+/// Verification settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Base-string profile.
+    pub profile: Profile,
+    /// Current time, Unix seconds.
+    pub now: i64,
+    /// Largest accepted `oauth_timestamp - now` (Magento: 600).
+    pub max_future: i64,
+    /// Oldest accepted `now - oauth_timestamp`; Magento has no lower bound (`None`).
+    pub max_age: Option<i64>,
+}
+
+impl VerifyOptions {
+    /// Magento's rules for the Magento profiles; for `rfc5849` also a 600 s lower
+    /// bound (oauthlib's default).
+    pub fn new(profile: Profile, now: i64) -> VerifyOptions {
+        VerifyOptions {
+            profile,
+            now,
+            max_future: 600,
+            max_age: if profile.is_magento() {
+                None
+            } else {
+                Some(600)
+            },
+        }
+    }
+}
+
+/// A request whose signature checked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The consumer.
+    pub consumer: ConsumerRecord,
+    /// The access token.
+    pub token: TokenRecord,
+}
+
+impl Verified {
+    /// The caller Magento sees: the consumer's integration when it is active
+    /// (otherwise a guest, spec §7.4).
+    pub fn integration_id(&self) -> Option<u64> {
+        self.consumer.integration.filter(|i| i.active).map(|i| i.id)
+    }
+}
+
+fn missing(names: Vec<&'static str>) -> OAuthError {
+    let mut e = if names.len() == 1 {
+        OAuthError::phrase(
+            400,
+            "missing-parameter",
+            "\"%fieldName\" is required. Enter and try again.",
+            vec![("fieldName".into(), names[0].into())],
+        )
+    } else {
+        OAuthError::bad_request(
+            "missing-parameter",
+            format!(
+                "One or more input exceptions have occurred: {}",
+                names
+                    .iter()
+                    .map(|n| format!("\"{n}\" is required"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    };
+    e.missing = names.iter().map(|s| s.to_string()).collect();
+    e
+}
+
+/// The protocol parameters of a request (`None`: not an OAuth request), for `profile`.
+pub(crate) fn protocol_params(
+    profile: Profile,
+    req: &SignedRequest<'_>,
+    authorization: Option<&str>,
+) -> Result<Option<PhpMap>, OAuthError> {
+    let Some(header) = authorization else {
+        return Ok(None);
+    };
+    if profile.is_magento() {
+        let Some(mut map) = params::magento_header(header) else {
+            return Ok(None);
+        };
+        // oauth_* form fields count only when the header gave none (spec §7.1).
+        if map.0.is_empty()
+            && req
+                .content_type
+                .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+        {
+            for (k, v) in params::parse_str(req.body.unwrap_or("")).0 {
+                if params::is_protocol(&k) {
+                    map.set(k, v);
+                }
+            }
+        }
+        Ok(Some(map))
+    } else {
+        Ok(params::rfc_header(header)?
+            .map(|(p, _realm)| PhpMap(p.into_iter().map(|(k, v)| (k, Val::Str(v))).collect())))
+    }
+}
+
+/// Check the protocol parameters (spec §7.3 steps 1–6) and return the consumer;
+/// records the nonce. `required` extends the default set.
+pub(crate) fn check_protocol(
+    p: &PhpMap,
+    required: &[&'static str],
+    store: &dyn CredentialStore,
+    nonces: &mut dyn NonceStore,
+    opts: &VerifyOptions,
+) -> Result<ConsumerRecord, OAuthError> {
+    let magento = opts.profile.is_magento();
+    // 1. oauth_version, when present, must be exactly 1.0.
+    if let Some(v) = p.get("oauth_version") {
+        let v = match v {
+            Val::Str(s) => s.as_str(),
+            Val::Array => "Array",
+        };
+        if v != "1.0" {
+            return Err(OAuthError::phrase(
+                400,
+                "bad-version",
+                "The \"%1\" Oauth version isn't supported.",
+                vec![("1".into(), v.into())],
+            ));
+        }
+    }
+    // 2. Required parameters: PHP `empty()` — absent, "" and "0" are missing.
+    let mut names = vec![
+        "oauth_consumer_key",
+        "oauth_signature",
+        "oauth_signature_method",
+        "oauth_nonce",
+        "oauth_timestamp",
+    ];
+    names.extend_from_slice(required);
+    let absent: Vec<&'static str> = names
+        .into_iter()
+        .filter(|n| !matches!(p.get_str(n), Some(v) if !v.is_empty() && v != "0"))
+        .collect();
+    if !absent.is_empty() {
+        return Err(missing(absent));
+    }
+    let get = |n: &str| p.get_str(n).unwrap_or_default();
+    // 3. Token length.
+    if magento {
+        if let Some(t) = p.get_str("oauth_token") {
+            if t.chars().count() != 32 {
+                return Err(OAuthError::bad_request(
+                    "bad-token-length",
+                    "The token length is invalid. Check the length and try again.",
+                ));
+            }
+        }
+    }
+    // 4. Signature method.
+    let method = SignatureMethod::parse(get("oauth_signature_method"));
+    if method.is_none() || (magento && method != Some(SignatureMethod::HmacSha256)) {
+        return Err(OAuthError::phrase(
+            400,
+            "unsupported-signature-method",
+            "Signature method %1 is not supported",
+            vec![(
+                "1".into(),
+                get("oauth_signature_method").chars().take(64).collect(),
+            )],
+        ));
+    }
+    // 5. Consumer.
+    let key = get("oauth_consumer_key");
+    if magento && key.chars().count() != 32 {
+        return Err(OAuthError::unauthorized(
+            "bad-consumer-key-length",
+            "Consumer key is not the correct length",
+        ));
+    }
+    let consumer = store.consumer(key).ok_or_else(|| {
+        OAuthError::unauthorized(
+            "unknown-consumer",
+            "A consumer having the specified key does not exist",
+        )
+    })?;
+    // 6. Timestamp (inside Magento's nonce validation, hence its message), then the
+    // nonce, which is recorded before any later check can fail.
+    let ts = crate::php::int_cast(get("oauth_timestamp"));
+    let too_old = opts.max_age.is_some_and(|age| ts < opts.now - age);
+    if ts <= 0 || ts > opts.now + opts.max_future || too_old {
+        return Err(OAuthError::unauthorized(
+            "bad-timestamp",
+            "An error occurred validating the nonce",
+        ));
+    }
+    match nonces.check_and_record(consumer.id, get("oauth_nonce"), ts, opts.now) {
+        NonceCheck::Fresh => {}
+        NonceCheck::Reused => {
+            return Err(OAuthError::phrase(
+                401,
+                "nonce-used",
+                "The nonce is already being used by the consumer with ID %1",
+                vec![("1".into(), consumer.id.to_string())],
+            ))
+        }
+        NonceCheck::Collision => {
+            return Err(OAuthError::unauthorized(
+                "nonce-collision",
+                "An error occurred validating the nonce",
+            ))
+        }
+    }
+    Ok(consumer)
+}
+
+/// Compare the received signature with the one `profile` computes (constant time).
+pub(crate) fn check_signature(
+    profile: Profile,
+    req: &SignedRequest<'_>,
+    p: &PhpMap,
+    consumer_secret: &str,
+    token_secret: &str,
+) -> Result<(), OAuthError> {
+    let collected = params::collect(profile, req, p)?;
+    let base = params::base_string(profile, req.method, &collected);
+    let method = SignatureMethod::parse(p.get_str("oauth_signature_method").unwrap_or_default())
+        .unwrap_or(SignatureMethod::HmacSha256);
+    let expected = compute(method, &signing_key(consumer_secret, token_secret), &base);
+    let received = p.get_str("oauth_signature").unwrap_or_default();
+    if crypto::ct_eq(expected.as_bytes(), received.as_bytes()) {
+        Ok(())
+    } else {
+        Err(OAuthError::unauthorized(
+            "bad-signature",
+            "The signature is invalid. Verify and try again.",
+        ))
+    }
+}
+
+/// Verify a signed API call (spec §7.3–§7.4). `Ok(None)`: the request is not an
+/// OAuth request at all (no `OAuth ` in `authorization`). Errors carry Magento's
+/// status and message; the nonce is burnt even when a later check fails.
+pub fn verify(
+    req: &SignedRequest<'_>,
+    authorization: Option<&str>,
+    store: &dyn CredentialStore,
+    nonces: &mut dyn NonceStore,
+    opts: &VerifyOptions,
+) -> Result<Option<Verified>, OAuthError> {
+    let Some(p) = protocol_params(opts.profile, req, authorization)? else {
+        return Ok(None);
+    };
+    let consumer = check_protocol(&p, &["oauth_token"], store, nonces, opts)?;
+    // Token\Provider::validateAccessTokenRequest
+    let token_value = p.get_str("oauth_token").unwrap_or_default();
+    let token = store.token(token_value).ok_or_else(|| {
+        OAuthError::unauthorized("unknown-token", "Specified token does not exist")
+    })?;
+    if token.consumer_id != consumer.id {
+        return Err(OAuthError::unauthorized(
+            "token-consumer-mismatch",
+            "Token is not associated with the specified consumer",
+        ));
+    }
+    if token.kind != TokenKind::Access {
+        return Err(OAuthError::unauthorized(
+            "not-access-token",
+            "Token is not an access token",
+        ));
+    }
+    if token.revoked {
+        return Err(OAuthError::unauthorized(
+            "token-revoked",
+            "Access token has been revoked",
+        ));
+    }
+    check_signature(opts.profile, req, &p, &consumer.secret, &token.secret)?;
+    Ok(Some(Verified { consumer, token }))
+}

@@ -1,0 +1,577 @@
+//! Bearer tokens: `Authorization` parsing, Magento JWTs (issue, verify, decode) and
+//! the shape of legacy opaque tokens (spec §3.2, §6.3, §6.4).
+//!
+//! ```
+//! use mage_policy::token::{self, JwtAlg, JwtKey, UserKind, VerifyOptions};
+//!
+//! let key = JwtKey::from_crypt_key("8f2c1d9e4b7a60315c9e2f4a7d1b3c5e").unwrap();
+//! let t = token::issue(&key, JwtAlg::HS256, UserKind::Customer, 5, 1_700_000_000, 60).unwrap();
+//! assert!(t.starts_with("eyJraWQiOiIxIiwiYWxnIjoiSFMyNTYifQ."));
+//! let claims = token::verify(&t, &key, &VerifyOptions::new(JwtAlg::HS256, 1_700_000_100)).unwrap();
+//! assert_eq!((claims.uid, claims.utypid), (5, 3));
+//! let late = token::verify(&t, &key, &VerifyOptions::new(JwtAlg::HS256, 1_700_003_600));
+//! assert_eq!(late.unwrap_err().reason(), "expired");
+//! ```
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::crypto::{self, Hash};
+
+/// Longest bearer token accepted (Magento's are ~150 bytes).
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// The token of an `Authorization: Bearer <token>` header, the way Magento's token
+/// context reads it: exactly two parts separated by one space, scheme `bearer` in any
+/// case. Anything else is "no token" (not an error). Surrounding whitespace is
+/// ignored, as HTTP servers strip it before PHP sees the header.
+pub fn bearer(authorization: &str) -> Option<&str> {
+    let value = authorization.trim_matches(|c| c == ' ' || c == '\t');
+    let mut parts = value.split(' ');
+    let (Some(scheme), Some(token), None) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
+}
+
+/// What a bearer token looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenShape {
+    /// Three base64url parts: a JWT.
+    Jwt,
+    /// 32 characters of `[0-9a-z]`: a legacy opaque token (or an integration access
+    /// token). Only the store's database can validate it: it "needs the origin".
+    Opaque,
+    /// Neither: Magento would find no user for it.
+    Unknown,
+}
+
+/// Classify a bearer token by its shape.
+pub fn shape(token: &str) -> TokenShape {
+    let b64url = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    };
+    let parts: Vec<&str> = token.split('.').collect();
+    if parts.len() == 3 && b64url(parts[0]) && b64url(parts[1]) && b64url(parts[2]) {
+        TokenShape::Jwt
+    } else if token.len() == 32
+        && token
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+    {
+        TokenShape::Opaque
+    } else {
+        TokenShape::Unknown
+    }
+}
+
+/// The HMAC key Magento signs JWTs with.
+#[derive(Clone)]
+pub struct JwtKey(Vec<u8>);
+
+impl std::fmt::Debug for JwtKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JwtKey(…)")
+    }
+}
+
+impl JwtKey {
+    /// From `crypt/key` in `app/etc/env.php` (spec §6.3): trimmed, split on
+    /// whitespace, the **last** key kept (the newest after rotation), padded with `&`
+    /// on both sides to 2048 bytes (left gets the smaller half); keys of 2048 bytes or
+    /// more are used as they are.
+    pub fn from_crypt_key(crypt_key: &str) -> Result<JwtKey, JwtError> {
+        let last = crypt_key
+            .split_ascii_whitespace()
+            .last()
+            .ok_or_else(|| JwtError::Key("crypt/key is empty".into()))?;
+        let key = last.as_bytes();
+        if key.len() >= 2048 {
+            return Ok(JwtKey(key.to_vec()));
+        }
+        let pad = 2048 - key.len();
+        let mut out = Vec::with_capacity(2048);
+        out.resize(pad / 2, b'&');
+        out.extend_from_slice(key);
+        out.resize(2048, b'&');
+        Ok(JwtKey(out))
+    }
+
+    /// Raw HMAC key bytes (for keys configured some other way).
+    pub fn from_bytes(bytes: &[u8]) -> JwtKey {
+        JwtKey(bytes.to_vec())
+    }
+}
+
+/// `webapi/jwtauth/jwt_alg` (the JWS algorithms; default HS256).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub enum JwtAlg {
+    /// HMAC-SHA256 (Magento's default).
+    #[default]
+    HS256,
+    /// HMAC-SHA384.
+    HS384,
+    /// HMAC-SHA512.
+    HS512,
+}
+
+impl JwtAlg {
+    /// `HS256`, `HS384` or `HS512`.
+    pub fn name(self) -> &'static str {
+        match self {
+            JwtAlg::HS256 => "HS256",
+            JwtAlg::HS384 => "HS384",
+            JwtAlg::HS512 => "HS512",
+        }
+    }
+
+    fn hash(self) -> Hash {
+        match self {
+            JwtAlg::HS256 => Hash::Sha256,
+            JwtAlg::HS384 => Hash::Sha384,
+            JwtAlg::HS512 => Hash::Sha512,
+        }
+    }
+}
+
+impl std::str::FromStr for JwtAlg {
+    type Err = JwtError;
+    fn from_str(s: &str) -> Result<Self, JwtError> {
+        match s {
+            "HS256" => Ok(JwtAlg::HS256),
+            "HS384" => Ok(JwtAlg::HS384),
+            "HS512" => Ok(JwtAlg::HS512),
+            _ => Err(JwtError::Key(format!(
+                "unsupported JWT algorithm `{s}` (HS256, HS384, HS512)"
+            ))),
+        }
+    }
+}
+
+/// The user types Magento issues JWTs for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserKind {
+    /// `utypid` 2.
+    Admin,
+    /// `utypid` 3.
+    Customer,
+}
+
+/// The claims of a Magento user token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Claims {
+    /// User id.
+    pub uid: u64,
+    /// User type: 1 integration, 2 admin, 3 customer.
+    pub utypid: u8,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Expires at (Unix seconds).
+    pub exp: i64,
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JwtError {
+    /// Not a compact JWS with JSON header and claims (or an odd form: JSON
+    /// serialisation, `b64:false`, non-integer claims).
+    #[error("malformed token: {0}")]
+    Malformed(String),
+    /// `alg` is not the configured algorithm (`none` included).
+    #[error("algorithm `{found}` is not the configured {expected}")]
+    BadAlg {
+        /// The token's `alg`.
+        found: String,
+        /// The configured algorithm.
+        expected: &'static str,
+    },
+    /// The signature does not match.
+    #[error("signature mismatch")]
+    BadSignature,
+    /// `uid`, `utypid`, `iat` or `exp` is absent, null or 0.
+    #[error("claim `{0}` is missing or empty")]
+    MissingClaim(&'static str),
+    /// `exp <= now` (not for integration tokens).
+    #[error("token expired at {exp} (now {now})")]
+    Expired {
+        /// The token's `exp`.
+        exp: i64,
+        /// The time it was checked at.
+        now: i64,
+    },
+    /// Issued at or before the user's revocation time.
+    #[error("token issued at {iat}, revoked for tokens issued up to {revoked_before}")]
+    Revoked {
+        /// The token's `iat`.
+        iat: i64,
+        /// `jwt_auth_revoked.revoke_before`.
+        revoked_before: i64,
+    },
+    /// A key or setting problem (not the token's fault).
+    #[error("{0}")]
+    Key(String),
+}
+
+impl JwtError {
+    /// `malformed`, `bad_alg`, `bad_signature`, `missing_claim`, `expired`, `revoked`
+    /// or `bad_key`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            JwtError::Malformed(_) => "malformed",
+            JwtError::BadAlg { .. } => "bad_alg",
+            JwtError::BadSignature => "bad_signature",
+            JwtError::MissingClaim(_) => "missing_claim",
+            JwtError::Expired { .. } => "expired",
+            JwtError::Revoked { .. } => "revoked",
+            JwtError::Key(_) => "bad_key",
+        }
+    }
+}
+
+/// Where revocations come from: `jwt_auth_revoked(user_type_id, user_id,
+/// revoke_before)`, fed by the store.
+pub trait Revocations {
+    /// `revoke_before` for the user, if the user's tokens were revoked.
+    fn revoked_before(&self, user_type: u8, user_id: u64) -> Option<i64>;
+}
+
+impl Revocations for HashMap<(u8, u64), i64> {
+    fn revoked_before(&self, user_type: u8, user_id: u64) -> Option<i64> {
+        self.get(&(user_type, user_id)).copied()
+    }
+}
+
+/// `webapi/jwtauth/*_expiration` and the opaque-token lifetimes (spec §6.3–§6.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenSettings {
+    /// JWT TTL for customers, minutes (default 60; ≤ 0 means 30).
+    pub customer_ttl_minutes: i64,
+    /// JWT TTL for admins, minutes (default 60; ≤ 0 means 30).
+    pub admin_ttl_minutes: i64,
+    /// Opaque customer token lifetime, hours (default 1).
+    pub opaque_customer_hours: i64,
+    /// Opaque admin token lifetime, hours (default 4).
+    pub opaque_admin_hours: i64,
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        TokenSettings {
+            customer_ttl_minutes: 60,
+            admin_ttl_minutes: 60,
+            opaque_customer_hours: 1,
+            opaque_admin_hours: 4,
+        }
+    }
+}
+
+impl TokenSettings {
+    /// The TTL Magento applies for `kind`, in minutes (`ConfigReader`: ≤ 0 becomes 30).
+    pub fn ttl_minutes(&self, kind: UserKind) -> i64 {
+        let v = match kind {
+            UserKind::Admin => self.admin_ttl_minutes,
+            UserKind::Customer => self.customer_ttl_minutes,
+        };
+        if v <= 0 {
+            30
+        } else {
+            v
+        }
+    }
+}
+
+/// Sign `claims` in Magento's layout: header `{"kid":"1","alg":…}`, claims `uid`,
+/// `utypid`, `iat`, `exp` in that order, compact, base64url without padding.
+/// Any user type is accepted here (tests and interop); [`issue`] is Magento's issuer.
+pub fn encode(key: &JwtKey, alg: JwtAlg, claims: &Claims) -> String {
+    let header = format!(r#"{{"kid":"1","alg":"{}"}}"#, alg.name());
+    let payload = format!(
+        r#"{{"uid":{},"utypid":{},"iat":{},"exp":{}}}"#,
+        claims.uid, claims.utypid, claims.iat, claims.exp
+    );
+    let signing_input = format!(
+        "{}.{}",
+        crypto::b64url(header.as_bytes()),
+        crypto::b64url(payload.as_bytes())
+    );
+    let sig = crypto::hmac(alg.hash(), &key.0, signing_input.as_bytes());
+    format!("{signing_input}.{}", crypto::b64url(&sig))
+}
+
+/// Magento's issuer (`JwtUserToken\Model\Issuer`): only admins and customers, id
+/// non-zero, `exp = iat + ttl_minutes × 60`.
+pub fn issue(
+    key: &JwtKey,
+    alg: JwtAlg,
+    kind: UserKind,
+    uid: u64,
+    iat: i64,
+    ttl_minutes: i64,
+) -> Result<String, JwtError> {
+    if uid == 0 {
+        return Err(JwtError::Key("user id must be non-zero".into()));
+    }
+    let utypid = match kind {
+        UserKind::Admin => 2,
+        UserKind::Customer => 3,
+    };
+    let exp = ttl_minutes
+        .checked_mul(60)
+        .and_then(|s| iat.checked_add(s))
+        .ok_or_else(|| JwtError::Key("expiry out of range".into()))?;
+    Ok(encode(
+        key,
+        alg,
+        &Claims {
+            uid,
+            utypid,
+            iat,
+            exp,
+        },
+    ))
+}
+
+/// What to verify against.
+#[derive(Clone, Copy)]
+pub struct VerifyOptions<'a> {
+    /// The configured algorithm; the token's `alg` must equal it.
+    pub alg: JwtAlg,
+    /// The current time, Unix seconds.
+    pub now: i64,
+    /// Revocations, if the store feeds them.
+    pub revocations: Option<&'a dyn Revocations>,
+}
+
+impl<'a> VerifyOptions<'a> {
+    /// Verify with `alg` at `now`, without revocations.
+    pub fn new(alg: JwtAlg, now: i64) -> VerifyOptions<'a> {
+        VerifyOptions {
+            alg,
+            now,
+            revocations: None,
+        }
+    }
+
+    /// Consult `revocations` too.
+    pub fn revocations(mut self, r: &'a dyn Revocations) -> VerifyOptions<'a> {
+        self.revocations = Some(r);
+        self
+    }
+}
+
+struct Parts<'t> {
+    signing_input: &'t str,
+    header: Map<String, Value>,
+    claims: Map<String, Value>,
+    signature: Vec<u8>,
+}
+
+fn split(token: &str) -> Result<Parts<'_>, JwtError> {
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(JwtError::Malformed(format!(
+            "longer than {MAX_TOKEN_LEN} bytes"
+        )));
+    }
+    let mut it = token.split('.');
+    let (Some(h), Some(p), Some(s), None) = (it.next(), it.next(), it.next(), it.next()) else {
+        return Err(JwtError::Malformed(
+            "expected three dot-separated parts (compact JWS)".into(),
+        ));
+    };
+    let json = |part: &str, what: &str| -> Result<Map<String, Value>, JwtError> {
+        let bytes = crypto::b64url_decode(part)
+            .ok_or_else(|| JwtError::Malformed(format!("{what} is not base64url")))?;
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(m)) => Ok(m),
+            _ => Err(JwtError::Malformed(format!("{what} is not a JSON object"))),
+        }
+    };
+    let header = json(h, "header")?;
+    let claims = json(p, "payload")?;
+    let signature = crypto::b64url_decode(s)
+        .ok_or_else(|| JwtError::Malformed("signature is not base64url".into()))?;
+    Ok(Parts {
+        signing_input: &token[..h.len() + 1 + p.len()],
+        header,
+        claims,
+        signature,
+    })
+}
+
+/// A claim as a positive integer: absent, null, false, 0, "" and "0" are "missing" (PHP
+/// emptiness, as Magento's reader tests them); strings, floats and booleans otherwise
+/// are refused rather than cast.
+fn int_claim(claims: &Map<String, Value>, name: &'static str) -> Result<i64, JwtError> {
+    match claims.get(name) {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => Err(JwtError::MissingClaim(name)),
+        Some(Value::String(s)) if s.is_empty() || s == "0" => Err(JwtError::MissingClaim(name)),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(0) => Err(JwtError::MissingClaim(name)),
+            Some(v) if v > 0 => Ok(v),
+            _ => Err(JwtError::Malformed(format!(
+                "claim `{name}` must be a positive integer"
+            ))),
+        },
+        Some(_) => Err(JwtError::Malformed(format!(
+            "claim `{name}` must be an integer"
+        ))),
+    }
+}
+
+/// Verify a Magento JWT (spec §6.3): compact form only; `alg` must equal the
+/// configured algorithm (`none` and others refused, `kid` ignored); constant-time
+/// signature check; claims present and non-zero; expired when `exp <= now` except for
+/// integration tokens (type 1); revoked when `iat <= revoke_before`.
+pub fn verify(token: &str, key: &JwtKey, opts: &VerifyOptions<'_>) -> Result<Claims, JwtError> {
+    let parts = split(token)?;
+    if parts.header.contains_key("b64") || parts.header.contains_key("crit") {
+        return Err(JwtError::Malformed(
+            "`b64`/`crit` headers are not used by Magento tokens".into(),
+        ));
+    }
+    let alg = match parts.header.get("alg") {
+        Some(Value::String(a)) => a.as_str(),
+        _ => return Err(JwtError::Malformed("header has no `alg`".into())),
+    };
+    if alg != opts.alg.name() {
+        return Err(JwtError::BadAlg {
+            found: alg.chars().take(32).collect(),
+            expected: opts.alg.name(),
+        });
+    }
+    let expected = crypto::hmac(opts.alg.hash(), &key.0, parts.signing_input.as_bytes());
+    if !crypto::ct_eq(&expected, &parts.signature) {
+        return Err(JwtError::BadSignature);
+    }
+    let uid = int_claim(&parts.claims, "uid")?;
+    let utypid = int_claim(&parts.claims, "utypid")?;
+    let iat = int_claim(&parts.claims, "iat")?;
+    let exp = int_claim(&parts.claims, "exp")?;
+    let utypid =
+        u8::try_from(utypid).map_err(|_| JwtError::Malformed("`utypid` out of range".into()))?;
+    let claims = Claims {
+        uid: uid as u64,
+        utypid,
+        iat,
+        exp,
+    };
+    // ExpirationValidator: integration tokens never expire.
+    if utypid != 1 && exp <= opts.now {
+        return Err(JwtError::Expired { exp, now: opts.now });
+    }
+    if let Some(before) = opts
+        .revocations
+        .and_then(|r| r.revoked_before(utypid, claims.uid))
+    {
+        // RevokedValidator: `<=`, so a token from the revocation second is dead too.
+        if iat <= before {
+            return Err(JwtError::Revoked {
+                iat,
+                revoked_before: before,
+            });
+        }
+    }
+    Ok(claims)
+}
+
+/// A token read without a key. **Not verified**: anyone can write these fields. Use
+/// it to show a browser user when their session ends, never to decide access.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unverified {
+    /// The protected header.
+    pub header: Value,
+    /// The claims.
+    pub claims: Value,
+    /// `uid`, if it is an integer.
+    pub uid: Option<u64>,
+    /// `utypid`, if it is an integer.
+    pub utypid: Option<u64>,
+    /// `iat`, if it is an integer.
+    pub iat: Option<i64>,
+    /// `exp`, if it is an integer.
+    pub exp: Option<i64>,
+    /// `exp - now`, when `now` was given (negative once expired).
+    pub seconds_left: Option<i64>,
+}
+
+/// Read a JWT's header and claims without verifying anything.
+pub fn decode(token: &str, now: Option<i64>) -> Result<Unverified, JwtError> {
+    let parts = split(token)?;
+    let get = |k: &str| parts.claims.get(k).and_then(Value::as_i64);
+    let exp = get("exp");
+    Ok(Unverified {
+        uid: parts.claims.get("uid").and_then(Value::as_u64),
+        utypid: parts.claims.get("utypid").and_then(Value::as_u64),
+        iat: get("iat"),
+        exp,
+        seconds_left: match (exp, now) {
+            (Some(e), Some(n)) => Some(e - n),
+            _ => None,
+        },
+        header: Value::Object(parts.header),
+        claims: Value::Object(parts.claims),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_header_parsing_matches_token_user_context() {
+        assert_eq!(bearer("Bearer abc"), Some("abc"));
+        assert_eq!(bearer("bEaReR abc"), Some("abc"));
+        assert_eq!(bearer("  Bearer abc "), Some("abc"));
+        assert_eq!(bearer("Bearer  abc"), None); // three parts
+        assert_eq!(bearer("Bearer abc def"), None);
+        assert_eq!(bearer("Bearer"), None);
+        assert_eq!(bearer("Basic abc"), None);
+        assert_eq!(bearer("OAuth oauth_token=\"x\""), None);
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(
+            shape("abcdefghijklmnopqrstuvwxyz012345"),
+            TokenShape::Opaque
+        );
+        assert_eq!(
+            shape("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"),
+            TokenShape::Unknown
+        );
+        assert_eq!(shape("a.b.c"), TokenShape::Jwt);
+        assert_eq!(shape("a.b"), TokenShape::Unknown);
+    }
+
+    #[test]
+    fn key_padding_gives_the_left_side_the_smaller_half() {
+        let k = JwtKey::from_crypt_key("abc").unwrap();
+        assert_eq!(k.0.len(), 2048);
+        assert_eq!(&k.0[1021..1025], b"&abc");
+        assert_eq!(k.0[1025], b'&');
+        assert_eq!(k.0.iter().filter(|&&c| c == b'&').count(), 2045);
+        assert_eq!(k.0[..1022].iter().filter(|&&c| c == b'&').count(), 1022);
+        let long = "x".repeat(3000);
+        assert_eq!(JwtKey::from_crypt_key(&long).unwrap().0.len(), 3000);
+        assert!(JwtKey::from_crypt_key(" \n ").is_err());
+    }
+
+    #[test]
+    fn ttl_settings_turn_nonpositive_into_30() {
+        let s = TokenSettings {
+            customer_ttl_minutes: 0,
+            admin_ttl_minutes: -5,
+            ..TokenSettings::default()
+        };
+        assert_eq!(s.ttl_minutes(UserKind::Customer), 30);
+        assert_eq!(s.ttl_minutes(UserKind::Admin), 30);
+        assert_eq!(TokenSettings::default().ttl_minutes(UserKind::Admin), 60);
+    }
+}
