@@ -177,12 +177,12 @@ impl NonceStore for MemoryNonces {
         now: i64,
     ) -> NonceCheck {
         let (order, set) = self.seen.entry(consumer_id).or_default();
-        while let Some((k, at)) = order.front() {
-            if *at < now - self.retention || order.len() >= self.capacity {
-                set.remove(k);
-                order.pop_front();
-            } else {
-                break;
+        while order
+            .front()
+            .is_some_and(|(_, at)| *at < now - self.retention)
+        {
+            if let Some((k, _)) = order.pop_front() {
+                set.remove(&k);
             }
         }
         let key = nonce_key(nonce);
@@ -192,6 +192,11 @@ impl NonceStore for MemoryNonces {
             } else {
                 NonceCheck::Reused
             };
+        }
+        while order.len() >= self.capacity {
+            if let Some((k, _)) = order.pop_front() {
+                set.remove(&k);
+            }
         }
         set.insert(key.clone());
         order.push_back((key, now));
