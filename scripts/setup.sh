@@ -19,3 +19,9 @@ for component in rustfmt clippy; do
     rustup component add "${component}"
   fi
 done
+
+# Differential-test oracles: oauthlib (RFC 5849) and PyJWT.
+if command -v python3 >/dev/null && ! python3 -c "import oauthlib, jwt" 2>/dev/null; then
+  echo "setup: installing oauthlib and pyjwt for the differential tests"
+  python3 -m pip install --quiet "oauthlib==4.0.1" "pyjwt>=2.8,<3"
+fi

@@ -262,3 +262,179 @@ fn magento_root_loads_modules_in_config_php_order() {
     );
     assert_eq!(lines(&o)[0]["route"]["service"], "Zed::m");
 }
+
+#[test]
+fn jwt_issue_verify_decode() {
+    let key = "8f2c1d9e4b7a60315c9e2f4a7d1b3c5e";
+    let (code, token, _) = run(
+        &[
+            "jwt",
+            "issue",
+            "--crypt-key",
+            key,
+            "--uid",
+            "5",
+            "--type",
+            "customer",
+            "--iat",
+            "1700000000",
+        ],
+        "",
+    );
+    assert_eq!(code, 0);
+    // Magento's own issuer minted exactly this token (golden vector JWT-1).
+    assert_eq!(token.trim(), "eyJraWQiOiIxIiwiYWxnIjoiSFMyNTYifQ.eyJ1aWQiOjUsInV0eXBpZCI6MywiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjE3MDAwMDM2MDB9.kArhUfS0B-yPp2mCRt2w8aTmV65GbG158sqJDEVSQgw");
+    let input = format!("{}\n{}\nnonsense\n", token.trim(), token.trim());
+    let (code, out, _) = run(
+        &[
+            "jwt",
+            "verify",
+            "--crypt-key",
+            key,
+            "--now",
+            "1700000100",
+            "--revoked",
+            "customer:9:1800000000",
+        ],
+        &input,
+    );
+    assert_eq!(code, 0, "invalid tokens are answers, not failures");
+    let v = lines(&out);
+    assert_eq!(
+        v[0],
+        serde_json::json!({"valid": true, "uid": 5, "utypid": 3, "iat": 1700000000, "exp": 1700003600})
+    );
+    assert_eq!(v[2]["reason"], "malformed");
+    let (_, out, _) = run(
+        &[
+            "jwt",
+            "verify",
+            "--crypt-key",
+            key,
+            "--now",
+            "1700000100",
+            "--revoked",
+            "customer:5:1700000000",
+        ],
+        &input,
+    );
+    assert_eq!(lines(&out)[0]["reason"], "revoked");
+    let (_, out, _) = run(
+        &["jwt", "verify", "--crypt-key", key, "--now", "1700003600"],
+        &input,
+    );
+    assert_eq!(lines(&out)[0]["reason"], "expired");
+    let (_, out, _) = run(
+        &[
+            "jwt",
+            "verify",
+            "--crypt-key",
+            key,
+            "--alg",
+            "HS512",
+            "--now",
+            "1",
+        ],
+        &input,
+    );
+    assert_eq!(lines(&out)[0]["reason"], "bad_alg");
+    let (_, out, _) = run(&["jwt", "decode", "--now", "1700003000"], &input);
+    assert_eq!(lines(&out)[0]["secondsLeft"], 600);
+    let (code, _, err) = run(
+        &[
+            "jwt",
+            "issue",
+            "--crypt-key",
+            key,
+            "--uid",
+            "5",
+            "--type",
+            "customer",
+            "--iat",
+            "1",
+            "--alg",
+            "none",
+        ],
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn oauth_sign_then_verify_round_trip_and_base_string() {
+    let dir = std::env::temp_dir().join(format!("mp-cli-oauth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ck, cs, tk, ts) = (
+        "a".repeat(32),
+        "c".repeat(32),
+        "b".repeat(32),
+        "d".repeat(32),
+    );
+    let file = dir.join("consumers.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({"consumers": {ck.clone(): {"secret": cs}}, "tokens": {tk.clone(): {"secret": ts, "consumer": ck, "type": "access"}}}).to_string(),
+    )
+    .unwrap();
+    let url = "https://shop.example.com/rest/V1/products?searchCriteria[pageSize]=10";
+    let (code, out, err) = run(
+        &[
+            "oauth",
+            "sign",
+            "--profile",
+            "magento-2.4.7",
+            "--consumer-key",
+            &ck,
+            "--consumer-secret",
+            &cs,
+            "--token",
+            &tk,
+            "--token-secret",
+            &ts,
+            "--nonce",
+            "n0nce",
+            "--timestamp",
+            "1700000000",
+        ],
+        &format!("{}\n", serde_json::json!({"method": "GET", "url": url})),
+    );
+    assert_eq!(code, 0, "{err}");
+    let signed = &lines(&out)[0];
+    assert_eq!(
+        signed["signature"],
+        "j658MLJVyE0eQrmibIujUgCD2VAJPEGDvsgkP0D/Zmw="
+    ); // spec §7.2
+    let request = serde_json::json!({"method": "GET", "url": url, "headers": {"Authorization": signed["authorization"]}});
+    let input = format!("{request}\n{request}\n");
+    let (code, out, _) = run(
+        &[
+            "oauth",
+            "verify",
+            "--profile",
+            "magento-2.4.7",
+            "--consumers",
+            file.to_str().unwrap(),
+            "--now",
+            "1700000010",
+        ],
+        &input,
+    );
+    assert_eq!(code, 0);
+    let v = lines(&out);
+    assert_eq!(v[0]["valid"], true);
+    assert_eq!(v[0]["consumerKey"], "a".repeat(32));
+    // Nonces are remembered for the invocation: the second copy is a replay.
+    assert_eq!(
+        (v[1]["valid"].clone(), v[1]["status"].clone()),
+        (serde_json::json!(false), serde_json::json!(401))
+    );
+    assert_eq!(
+        v[1]["message"],
+        "The nonce is already being used by the consumer with ID 1"
+    );
+    let (_, out, _) = run(
+        &["oauth", "base-string", "--profile", "magento-2.4.7"],
+        &format!("{request}\n"),
+    );
+    assert_eq!(lines(&out)[0]["baseString"], signed["baseString"]);
+}

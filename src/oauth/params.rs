@@ -78,11 +78,12 @@ fn php_ws(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\0' | '\x0B')
 }
 
+/// Protocol parameters and `realm` of an RFC 5849 header.
+pub(crate) type RfcHeader = (Vec<(String, String)>, Option<String>);
+
 /// RFC 5849 §3.5.1 header parsing (oauthlib): scheme `OAuth`, then comma-separated
 /// `name="value"` pairs, both percent-decoded. `realm` is returned separately.
-pub(crate) fn rfc_header(
-    header: &str,
-) -> Result<Option<(Vec<(String, String)>, Option<String>)>, OAuthError> {
+pub(crate) fn rfc_header(header: &str) -> Result<Option<RfcHeader>, OAuthError> {
     let h = header.trim();
     if h.len() < 6
         || !h[..5].eq_ignore_ascii_case("oauth")

@@ -159,9 +159,7 @@ fn remove_dot_segments(path: &str) -> String {
         } else if input.starts_with("/../") {
             input = format!("/{}", &input[4..]);
             pop(&mut output);
-        } else if input.starts_with("/./") {
-            input = input[2..].to_string();
-        } else if input.starts_with("./") {
+        } else if input.starts_with("/./") || input.starts_with("./") {
             input = input[2..].to_string();
         } else if input.starts_with("../") {
             input = input[3..].to_string();

@@ -122,6 +122,9 @@ pub trait NonceStore {
     ) -> NonceCheck;
 }
 
+/// One consumer's nonces: arrival order (for eviction) and a set (for lookup).
+type ConsumerNonces = (VecDeque<(String, i64)>, HashSet<String>);
+
 /// A bounded in-memory nonce store: per consumer at most `capacity` nonces, each
 /// kept `retention` seconds after it was recorded (oldest evicted first).
 ///
@@ -134,7 +137,7 @@ pub struct MemoryNonces {
     pub capacity: usize,
     /// Seconds a nonce is remembered (default 7,200, Magento's cleanup age).
     pub retention: i64,
-    seen: HashMap<u64, (VecDeque<(String, i64)>, HashSet<String>)>,
+    seen: HashMap<u64, ConsumerNonces>,
 }
 
 impl Default for MemoryNonces {

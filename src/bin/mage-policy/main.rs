@@ -2,6 +2,7 @@
 //! one document per line. Exit status: 0 when the tool ran (a denial is still a
 //! successful run), 2 for bad usage or unreadable input.
 
+mod creds;
 mod sources;
 
 use std::io::{BufRead, Write};
@@ -48,6 +49,12 @@ enum Command {
         #[arg(long)]
         request: Option<String>,
     },
+    /// Magento JWT user tokens: issue, verify, decode.
+    #[command(subcommand)]
+    Jwt(creds::JwtCommand),
+    /// OAuth 1.0a: sign, verify, base-string.
+    #[command(subcommand)]
+    Oauth(creds::OAuthCommand),
     /// List every route a principal may call.
     Routes {
         #[command(flatten)]
@@ -102,7 +109,7 @@ struct LoadArgs {
 }
 
 /// A usage or input error: message to stderr, exit 2.
-struct Fail(String);
+pub(crate) struct Fail(pub(crate) String);
 
 impl<E: std::fmt::Display> From<E> for Fail {
     fn from(e: E) -> Self {
@@ -340,6 +347,8 @@ fn main() -> ExitCode {
             source,
         } => compile(paths, output, source).map(|_| true),
         Command::Decide(args) => decide(args),
+        Command::Jwt(cmd) => creds::jwt(cmd),
+        Command::Oauth(cmd) => creds::oauth(cmd),
         Command::Explain { load, request } => explain(load, request.clone()).map(|_| true),
         Command::Routes {
             load,

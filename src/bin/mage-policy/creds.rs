@@ -1,0 +1,361 @@
+//! `mage-policy jwt …` and `mage-policy oauth …`: credentials from the command line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use mage_policy::oauth::{
+    self, ClientCredentials, MemoryCredentials, MemoryNonces, Profile, SignOptions,
+    SignatureMethod, SignedRequest, VerifyOptions,
+};
+use mage_policy::token::{self, Claims, JwtAlg, JwtKey, UserKind};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::Fail;
+
+#[derive(Subcommand)]
+pub enum JwtCommand {
+    /// Issue a Magento user token (prints it).
+    Issue {
+        /// `crypt/key` from app/etc/env.php (the last whitespace-separated key is used).
+        #[arg(long)]
+        crypt_key: String,
+        /// User id.
+        #[arg(long)]
+        uid: u64,
+        /// User type.
+        #[arg(long = "type", value_enum)]
+        kind: Kind,
+        /// Issue time, Unix seconds.
+        #[arg(long)]
+        iat: i64,
+        /// Lifetime in minutes (≤ 0 means 30, as in Magento).
+        #[arg(long, default_value_t = 60)]
+        ttl_minutes: i64,
+        /// Algorithm.
+        #[arg(long, default_value = "HS256")]
+        alg: String,
+    },
+    /// Verify tokens read one per line; one JSON line out per token.
+    Verify {
+        #[arg(long)]
+        crypt_key: String,
+        #[arg(long, default_value = "HS256")]
+        alg: String,
+        /// Current time, Unix seconds.
+        #[arg(long)]
+        now: i64,
+        /// A revocation: TYPE:ID:REVOKE_BEFORE (TYPE = customer|admin|integration or 1–3).
+        #[arg(long)]
+        revoked: Vec<String>,
+    },
+    /// Decode tokens without verifying them (header and claims, unverified).
+    Decode {
+        /// Current time, to report the seconds left.
+        #[arg(long)]
+        now: Option<i64>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Kind {
+    Customer,
+    Admin,
+    Integration,
+}
+
+#[derive(Subcommand)]
+pub enum OAuthCommand {
+    /// Sign request lines `{"method","url","body","contentType"}`.
+    Sign(SignArgs),
+    /// Verify request lines `{"method","url","headers":{…},"body","contentType"}`.
+    Verify {
+        #[arg(long, default_value = "magento-2.4.7")]
+        profile: String,
+        /// Consumers and tokens (JSON, see the README).
+        #[arg(long)]
+        consumers: PathBuf,
+        /// Current time, Unix seconds.
+        #[arg(long)]
+        now: i64,
+    },
+    /// Print the base string the verifier computes for request lines (as for verify).
+    BaseString {
+        #[arg(long, default_value = "magento-2.4.7")]
+        profile: String,
+    },
+}
+
+#[derive(Args)]
+pub struct SignArgs {
+    #[arg(long, default_value = "magento-2.4.7")]
+    profile: String,
+    #[arg(long)]
+    consumer_key: String,
+    #[arg(long)]
+    consumer_secret: String,
+    #[arg(long)]
+    token: Option<String>,
+    #[arg(long)]
+    token_secret: Option<String>,
+    /// HMAC-SHA256, HMAC-SHA1, HMAC-SHA512 or PLAINTEXT (the last three: rfc5849 only).
+    #[arg(long, default_value = "HMAC-SHA256")]
+    method: String,
+    /// Fixed nonce (default: 32 random characters of [0-9a-z]).
+    #[arg(long)]
+    nonce: Option<String>,
+    /// Fixed timestamp (default: now).
+    #[arg(long)]
+    timestamp: Option<u64>,
+    #[arg(long)]
+    realm: Option<String>,
+    /// Further protocol parameters, e.g. oauth_callback=https://…
+    #[arg(long = "param")]
+    params: Vec<String>,
+    /// Do not send oauth_version=1.0.
+    #[arg(long)]
+    no_version: bool,
+}
+
+fn lines(mut f: impl FnMut(usize, &str) -> Result<Value, String>) -> Result<bool, Fail> {
+    let stdin = std::io::stdin();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut clean = true;
+    for (n, line) in stdin.lock().lines().enumerate() {
+        let line = line?;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let v = f(n + 1, line).unwrap_or_else(|e| {
+            clean = false;
+            json!({"error": {"line": n + 1, "message": e}})
+        });
+        writeln!(out, "{v}")?;
+    }
+    out.flush()?;
+    Ok(clean)
+}
+
+fn user_type(s: &str) -> Result<u8, Fail> {
+    Ok(match s {
+        "integration" | "1" => 1,
+        "admin" | "2" => 2,
+        "customer" | "3" => 3,
+        _ => return Err(Fail(format!("unknown user type `{s}`"))),
+    })
+}
+
+pub fn jwt(cmd: &JwtCommand) -> Result<bool, Fail> {
+    match cmd {
+        JwtCommand::Issue {
+            crypt_key,
+            uid,
+            kind,
+            iat,
+            ttl_minutes,
+            alg,
+        } => {
+            let key = JwtKey::from_crypt_key(crypt_key)?;
+            let alg: JwtAlg = alg.parse()?;
+            let ttl = if *ttl_minutes <= 0 { 30 } else { *ttl_minutes };
+            let t = match kind {
+                Kind::Customer => token::issue(&key, alg, UserKind::Customer, *uid, *iat, ttl)?,
+                Kind::Admin => token::issue(&key, alg, UserKind::Admin, *uid, *iat, ttl)?,
+                // Magento's issuer refuses integrations; the reader accepts their tokens.
+                Kind::Integration => token::encode(
+                    &key,
+                    alg,
+                    &Claims {
+                        uid: *uid,
+                        utypid: 1,
+                        iat: *iat,
+                        exp: iat + ttl * 60,
+                    },
+                ),
+            };
+            println!("{t}");
+            Ok(true)
+        }
+        JwtCommand::Verify {
+            crypt_key,
+            alg,
+            now,
+            revoked,
+        } => {
+            let key = JwtKey::from_crypt_key(crypt_key)?;
+            let alg: JwtAlg = alg.parse()?;
+            let mut rev: HashMap<(u8, u64), i64> = HashMap::new();
+            for r in revoked {
+                let parts: Vec<&str> = r.split(':').collect();
+                let [t, id, before] = parts.as_slice() else {
+                    return Err(Fail(format!(
+                        "--revoked {r}: expected TYPE:ID:REVOKE_BEFORE"
+                    )));
+                };
+                rev.insert((user_type(t)?, id.parse()?), before.parse()?);
+            }
+            lines(|_, t| {
+                let opts = token::VerifyOptions::new(alg, *now).revocations(&rev);
+                Ok(match token::verify(t, &key, &opts) {
+                    Ok(c) => {
+                        json!({"valid": true, "uid": c.uid, "utypid": c.utypid, "iat": c.iat, "exp": c.exp})
+                    }
+                    Err(e) => {
+                        json!({"valid": false, "reason": e.reason(), "message": e.to_string()})
+                    }
+                })
+            })
+        }
+        JwtCommand::Decode { now } => lines(|_, t| {
+            token::decode(t, *now)
+                .map_err(|e| e.to_string())
+                .and_then(|d| serde_json::to_value(d).map_err(|e| e.to_string()))
+        }),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RequestLine {
+    method: String,
+    url: String,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    content_type: Option<String>,
+}
+
+impl RequestLine {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn signed(&self) -> SignedRequest<'_> {
+        SignedRequest {
+            method: &self.method,
+            url: &self.url,
+            content_type: self
+                .content_type
+                .as_deref()
+                .or_else(|| self.header("Content-Type")),
+            body: self.body.as_deref(),
+        }
+    }
+}
+
+fn parse_line(line: &str) -> Result<RequestLine, String> {
+    serde_json::from_str(line).map_err(|e| e.to_string())
+}
+
+pub fn oauth(cmd: &OAuthCommand) -> Result<bool, Fail> {
+    match cmd {
+        OAuthCommand::Sign(a) => {
+            let profile: Profile = a.profile.parse()?;
+            let method = SignatureMethod::parse(&a.method)
+                .ok_or_else(|| Fail(format!("unknown --method {}", a.method)))?;
+            let creds = ClientCredentials {
+                consumer_key: a.consumer_key.clone(),
+                consumer_secret: a.consumer_secret.clone(),
+                token: a.token.clone(),
+                token_secret: a.token_secret.clone(),
+            };
+            let mut extra = Vec::new();
+            for p in &a.params {
+                let (k, v) = p
+                    .split_once('=')
+                    .ok_or_else(|| Fail(format!("--param {p}: expected NAME=VALUE")))?;
+                extra.push((k.to_string(), v.to_string()));
+            }
+            lines(|_, line| {
+                let r = parse_line(line)?;
+                let timestamp = a.timestamp.unwrap_or_else(|| {
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs())
+                        .unwrap_or(0)
+                });
+                let opts = SignOptions {
+                    profile,
+                    method,
+                    timestamp,
+                    nonce: a.nonce.clone(),
+                    realm: a.realm.clone(),
+                    extra: extra.clone(),
+                    version: !a.no_version,
+                };
+                let s = oauth::sign(&r.signed(), &creds, &opts).map_err(|e| e.to_string())?;
+                Ok(
+                    json!({"authorization": s.authorization, "baseString": s.base_string, "signature": s.signature}),
+                )
+            })
+        }
+        OAuthCommand::Verify {
+            profile,
+            consumers,
+            now,
+        } => {
+            let profile: Profile = profile.parse()?;
+            let text = std::fs::read_to_string(consumers)
+                .map_err(|e| Fail(format!("cannot read {}: {e}", consumers.display())))?;
+            let store = MemoryCredentials::from_json(&text).map_err(Fail)?;
+            let mut nonces = MemoryNonces::default();
+            lines(|_, line| {
+                let r = parse_line(line)?;
+                let opts = VerifyOptions::new(profile, *now);
+                Ok(
+                    match oauth::verify(
+                        &r.signed(),
+                        r.header("Authorization"),
+                        &store,
+                        &mut nonces,
+                        &opts,
+                    ) {
+                        Ok(Some(v)) => json!({
+                            "valid": true, "consumerKey": v.consumer.key, "token": v.token.token,
+                            "integration": v.integration_id(),
+                        }),
+                        Ok(None) => {
+                            json!({"valid": false, "status": 401, "message": "not an OAuth request (no OAuth Authorization header)"})
+                        }
+                        Err(e) => {
+                            json!({"valid": false, "status": e.status, "message": e.message, "body": e.rest_body()})
+                        }
+                    },
+                )
+            })
+        }
+        OAuthCommand::BaseString { profile } => {
+            let profile: Profile = profile.parse()?;
+            lines(|_, line| {
+                let r = parse_line(line)?;
+                let header = r
+                    .header("Authorization")
+                    .ok_or("the request line has no Authorization header")?;
+                let params: Vec<(String, String)> = header
+                    .split_once(' ')
+                    .map(|(_, rest)| rest)
+                    .unwrap_or("")
+                    .split(',')
+                    .filter_map(|p| p.trim().split_once('='))
+                    .filter(|(k, _)| k.starts_with("oauth_") && *k != "oauth_signature")
+                    .map(|(k, v)| {
+                        (
+                            k.to_string(),
+                            mage_policy::php::rawurldecode(v.trim_matches('"')).into_owned(),
+                        )
+                    })
+                    .collect();
+                let base =
+                    oauth::base_string(profile, &r.signed(), &params).map_err(|e| e.to_string())?;
+                Ok(json!({"profile": profile.name(), "baseString": base}))
+            })
+        }
+    }
+}
