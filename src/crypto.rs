@@ -28,6 +28,25 @@ pub(crate) fn hmac(hash: Hash, key: &[u8], data: &[u8]) -> Vec<u8> {
     }
 }
 
+/// The key HMAC actually uses: keys longer than the hash's block size are replaced
+/// by their digest (RFC 2104 §2), shorter ones are used as they are.
+pub(crate) fn hmac_key(hash: Hash, key: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    let block = match hash {
+        Hash::Sha1 | Hash::Sha256 => 64,
+        Hash::Sha384 | Hash::Sha512 => 128,
+    };
+    if key.len() <= block {
+        return key.to_vec();
+    }
+    match hash {
+        Hash::Sha1 => sha1::Sha1::digest(key).to_vec(),
+        Hash::Sha256 => sha2::Sha256::digest(key).to_vec(),
+        Hash::Sha384 => sha2::Sha384::digest(key).to_vec(),
+        Hash::Sha512 => sha2::Sha512::digest(key).to_vec(),
+    }
+}
+
 /// Compare secrets without an early exit: the time taken depends only on the
 /// lengths, never on where the inputs first differ.
 pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {

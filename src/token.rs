@@ -71,8 +71,15 @@ pub fn shape(token: &str) -> TokenShape {
 }
 
 /// The HMAC key Magento signs JWTs with.
+///
+/// HMAC replaces a key longer than the hash's block by its digest, so the 2048-byte
+/// Magento key is hashed once here per algorithm instead of on every signature.
 #[derive(Clone)]
-pub struct JwtKey(Vec<u8>);
+pub struct JwtKey {
+    raw: Vec<u8>,
+    /// The key as HMAC uses it, for HS256, HS384 and HS512.
+    effective: [Vec<u8>; 3],
+}
 
 impl std::fmt::Debug for JwtKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -92,19 +99,28 @@ impl JwtKey {
             .ok_or_else(|| JwtError::Key("crypt/key is empty".into()))?;
         let key = last.as_bytes();
         if key.len() >= 2048 {
-            return Ok(JwtKey(key.to_vec()));
+            return Ok(JwtKey::from_bytes(key));
         }
         let pad = 2048 - key.len();
         let mut out = Vec::with_capacity(2048);
         out.resize(pad / 2, b'&');
         out.extend_from_slice(key);
         out.resize(2048, b'&');
-        Ok(JwtKey(out))
+        Ok(JwtKey::from_bytes(&out))
     }
 
     /// Raw HMAC key bytes (for keys configured some other way).
     pub fn from_bytes(bytes: &[u8]) -> JwtKey {
-        JwtKey(bytes.to_vec())
+        let effective = [JwtAlg::HS256, JwtAlg::HS384, JwtAlg::HS512]
+            .map(|alg| crypto::hmac_key(alg.hash(), bytes));
+        JwtKey {
+            raw: bytes.to_vec(),
+            effective,
+        }
+    }
+
+    fn for_alg(&self, alg: JwtAlg) -> &[u8] {
+        &self.effective[alg as usize]
     }
 }
 
@@ -300,7 +316,7 @@ pub fn encode(key: &JwtKey, alg: JwtAlg, claims: &Claims) -> String {
         crypto::b64url(header.as_bytes()),
         crypto::b64url(payload.as_bytes())
     );
-    let sig = crypto::hmac(alg.hash(), &key.0, signing_input.as_bytes());
+    let sig = crypto::hmac(alg.hash(), key.for_alg(alg), signing_input.as_bytes());
     format!("{signing_input}.{}", crypto::b64url(&sig))
 }
 
@@ -445,7 +461,11 @@ pub fn verify(token: &str, key: &JwtKey, opts: &VerifyOptions<'_>) -> Result<Cla
             expected: opts.alg.name(),
         });
     }
-    let expected = crypto::hmac(opts.alg.hash(), &key.0, parts.signing_input.as_bytes());
+    let expected = crypto::hmac(
+        opts.alg.hash(),
+        key.for_alg(opts.alg),
+        parts.signing_input.as_bytes(),
+    );
     if !crypto::ct_eq(&expected, &parts.signature) {
         return Err(JwtError::BadSignature);
     }
@@ -553,13 +573,18 @@ mod tests {
     #[test]
     fn key_padding_gives_the_left_side_the_smaller_half() {
         let k = JwtKey::from_crypt_key("abc").unwrap();
-        assert_eq!(k.0.len(), 2048);
-        assert_eq!(&k.0[1021..1025], b"&abc");
-        assert_eq!(k.0[1025], b'&');
-        assert_eq!(k.0.iter().filter(|&&c| c == b'&').count(), 2045);
-        assert_eq!(k.0[..1022].iter().filter(|&&c| c == b'&').count(), 1022);
+        assert_eq!(k.raw.len(), 2048);
+        assert_eq!(&k.raw[1021..1025], b"&abc");
+        assert_eq!(k.raw[1025], b'&');
+        assert_eq!(k.raw.iter().filter(|&&c| c == b'&').count(), 2045);
+        assert_eq!(k.raw[..1022].iter().filter(|&&c| c == b'&').count(), 1022);
         let long = "x".repeat(3000);
-        assert_eq!(JwtKey::from_crypt_key(&long).unwrap().0.len(), 3000);
+        assert_eq!(JwtKey::from_crypt_key(&long).unwrap().raw.len(), 3000);
+        // The pre-hashed key signs exactly like the raw one.
+        assert_eq!(
+            crate::crypto::hmac(Hash::Sha256, k.for_alg(JwtAlg::HS256), b"m"),
+            crate::crypto::hmac(Hash::Sha256, &k.raw, b"m")
+        );
         assert!(JwtKey::from_crypt_key(" \n ").is_err());
     }
 

@@ -10,25 +10,19 @@ fn unreserved(b: u8) -> bool {
 /// upper-case hex, UTF-8 bytes. Identical to PHP `rawurlencode` (and laminas
 /// `Utility::urlEncode`).
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for &b in s.as_bytes() {
-        if unreserved(b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(
-                char::from_digit((b >> 4) as u32, 16)
-                    .unwrap()
-                    .to_ascii_uppercase(),
-            );
-            out.push(
-                char::from_digit((b & 15) as u32, 16)
-                    .unwrap()
-                    .to_ascii_uppercase(),
-            );
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() + b.len() / 2 + 8);
+    let mut run = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if !unreserved(c) {
+            out.extend_from_slice(&b[run..i]);
+            out.extend_from_slice(&[b'%', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]);
+            run = i + 1;
         }
     }
-    out
+    out.extend_from_slice(&b[run..]);
+    String::from_utf8(out).expect("percent-encoded output is ASCII")
 }
 
 /// `application/x-www-form-urlencoded` decoding: `+` is a space, then `%XX`.

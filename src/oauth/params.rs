@@ -367,17 +367,29 @@ pub(crate) fn base_string(profile: Profile, method: &str, c: &Collected) -> Stri
             encoded = idx.into_iter().map(|i| encoded[i].clone()).collect();
         }
     }
-    let joined = encoded
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    format!(
-        "{}&{}&{}",
-        method.to_ascii_uppercase(),
-        percent_encode(&c.uri),
-        percent_encode(&joined)
-    )
+    // METHOD & enc(uri) & enc(k1=v1&k2=v2…), written into one buffer: the outer
+    // encoding of `=` and `&` is `%3D` and `%26`, of `%` in the inner encoding `%25`.
+    let mut out = String::with_capacity(
+        64 + c.uri.len() * 2
+            + encoded
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 8)
+                .sum::<usize>()
+                * 2,
+    );
+    out.push_str(&method.to_ascii_uppercase());
+    out.push('&');
+    out.push_str(&percent_encode(&c.uri));
+    out.push('&');
+    for (i, (k, v)) in encoded.iter().enumerate() {
+        if i > 0 {
+            out.push_str("%26");
+        }
+        out.push_str(&k.replace('%', "%25"));
+        out.push_str("%3D");
+        out.push_str(&v.replace('%', "%25"));
+    }
+    out
 }
 
 #[cfg(test)]

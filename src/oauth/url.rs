@@ -141,6 +141,12 @@ pub(crate) fn raw(u: &Url<'_>) -> String {
 /// RFC 3986 §5.2.4 as laminas-uri writes it (a remaining `"0"` ends the loop: PHP
 /// truthiness).
 fn remove_dot_segments(path: &str) -> String {
+    if !path.split('/').any(|seg| seg == "." || seg == "..")
+        && path != "0"
+        && !path.starts_with("0")
+    {
+        return path.to_string();
+    }
     let mut input = path.to_string();
     let mut output = String::new();
     let pop = |output: &mut String| {
@@ -181,6 +187,9 @@ fn hex_val(b: u8) -> Option<u8> {
 /// `decodeUrlEncodedChars`: `%XX` whose character is unreserved or one of
 /// `:@&=+$,/;%` is decoded; any other escape is upper-cased.
 fn decode_allowed(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
     let b = s.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
