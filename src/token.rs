@@ -76,7 +76,6 @@ pub fn shape(token: &str) -> TokenShape {
 /// Magento key is hashed once here per algorithm instead of on every signature.
 #[derive(Clone)]
 pub struct JwtKey {
-    raw: Vec<u8>,
     /// The key as HMAC uses it, for HS256, HS384 and HS512.
     effective: [Vec<u8>; 3],
 }
@@ -97,31 +96,32 @@ impl JwtKey {
             .split_ascii_whitespace()
             .last()
             .ok_or_else(|| JwtError::Key("crypt/key is empty".into()))?;
-        let key = last.as_bytes();
-        if key.len() >= 2048 {
-            return Ok(JwtKey::from_bytes(key));
-        }
-        let pad = 2048 - key.len();
-        let mut out = Vec::with_capacity(2048);
-        out.resize(pad / 2, b'&');
-        out.extend_from_slice(key);
-        out.resize(2048, b'&');
-        Ok(JwtKey::from_bytes(&out))
+        Ok(JwtKey::from_bytes(&pad_key(last.as_bytes())))
     }
 
     /// Raw HMAC key bytes (for keys configured some other way).
     pub fn from_bytes(bytes: &[u8]) -> JwtKey {
         let effective = [JwtAlg::HS256, JwtAlg::HS384, JwtAlg::HS512]
             .map(|alg| crypto::hmac_key(alg.hash(), bytes));
-        JwtKey {
-            raw: bytes.to_vec(),
-            effective,
-        }
+        JwtKey { effective }
     }
 
     fn for_alg(&self, alg: JwtAlg) -> &[u8] {
         &self.effective[alg as usize]
     }
+}
+
+/// PHP `str_pad($key, 2048, '&', STR_PAD_BOTH)`: the left side gets the smaller half.
+fn pad_key(key: &[u8]) -> Vec<u8> {
+    if key.len() >= 2048 {
+        return key.to_vec();
+    }
+    let pad = 2048 - key.len();
+    let mut out = Vec::with_capacity(2048);
+    out.resize(pad / 2, b'&');
+    out.extend_from_slice(key);
+    out.resize(2048, b'&');
+    out
 }
 
 /// `webapi/jwtauth/jwt_alg` (the JWS algorithms; default HS256).
@@ -572,18 +572,18 @@ mod tests {
 
     #[test]
     fn key_padding_gives_the_left_side_the_smaller_half() {
-        let k = JwtKey::from_crypt_key("abc").unwrap();
-        assert_eq!(k.raw.len(), 2048);
-        assert_eq!(&k.raw[1021..1025], b"&abc");
-        assert_eq!(k.raw[1025], b'&');
-        assert_eq!(k.raw.iter().filter(|&&c| c == b'&').count(), 2045);
-        assert_eq!(k.raw[..1022].iter().filter(|&&c| c == b'&').count(), 1022);
-        let long = "x".repeat(3000);
-        assert_eq!(JwtKey::from_crypt_key(&long).unwrap().raw.len(), 3000);
+        let raw = pad_key(b"abc");
+        assert_eq!(raw.len(), 2048);
+        assert_eq!(&raw[1021..1025], b"&abc");
+        assert_eq!(raw[1025], b'&');
+        assert_eq!(raw.iter().filter(|&&c| c == b'&').count(), 2045);
+        assert_eq!(raw[..1022].iter().filter(|&&c| c == b'&').count(), 1022);
+        assert_eq!(pad_key(&[b'x'; 3000]).len(), 3000);
         // The pre-hashed key signs exactly like the raw one.
+        let k = JwtKey::from_crypt_key("abc").unwrap();
         assert_eq!(
             crate::crypto::hmac(Hash::Sha256, k.for_alg(JwtAlg::HS256), b"m"),
-            crate::crypto::hmac(Hash::Sha256, &k.raw, b"m")
+            crate::crypto::hmac(Hash::Sha256, &raw, b"m")
         );
         assert!(JwtKey::from_crypt_key(" \n ").is_err());
     }
