@@ -78,6 +78,29 @@
 //!   configured: `{"cart_item":{…}}` plus forced `cartItem.quote_id` creates a *new*
 //!   `cartItem` object next to `cart_item` (§4.2).
 //!
+//! ## Callers and credentials (spec §3.2, §6–§8)
+//!
+//! * **A bad bearer token is no token**: wrong scheme, three parts, expired, revoked,
+//!   bad signature — the chain goes on to the session and OAuth, and ends as a guest
+//!   (401 on protected routes, allowed on anonymous ones).
+//! * **The session counts only with `X-Requested-With: XMLHttpRequest`**, value
+//!   exact and case-sensitive; the bearer token wins over the session.
+//! * **JWT**: the key is the *last* `crypt/key` entry padded with `&` to 2048 bytes
+//!   (left side the smaller half); `exp <= now` is expired (the second of expiry is
+//!   already dead), except integration tokens, which never expire; revocation is
+//!   `iat <= revoke_before`, so a token issued in the revocation second is dead too.
+//! * **OAuth 2.4.7**: `+` in a query value is a plus, not a space; names sort in PHP's
+//!   natural order (`a9 < a10`, `a001 < a01 < a1`); `%2F` in the path is signed as `/`;
+//!   default ports are dropped; `oauth_*` parameters only in the query are ignored;
+//!   form arrays are signed as the string `Array`.
+//! * **OAuth 2.4.8** signs the URL as sent (host case, `:443`, `%2F` kept) and
+//!   re-parses the query: plain keys are form-decoded (`+` is a space), bracketed keys
+//!   keep the raw value, `debug` is signed as `debug=`; numeric keys and form arrays
+//!   make Magento fail with a 500, which the signer reports instead of guessing.
+//! * **Old timestamps are accepted** (only `> now + 600 s` is refused), the nonce is
+//!   burnt before the signature is checked, and nonces longer than 32 characters
+//!   collide on their first 32 (`varchar(32)`); all three are reproduced.
+//!
 //! ## Choices where the specification is silent
 //!
 //! * **Paths outside `<base>/rest/`** are [`Outcome::NotRest`](crate::Outcome::NotRest):
@@ -108,3 +131,11 @@
 //!   error, never a silent `null`; a customer without an active cart gets Magento's 404
 //!   `Current customer does not have an active cart.`
 //! * **Store codes `admin` and `all` cannot be configured** as store views.
+//! * **JWT odd forms are refused** rather than imitated: Magento's reader also accepts
+//!   JSON-serialised JWS, `b64:false` tokens and string or boolean claims (`"5"`,
+//!   `true`); an edge verifier rejects them (the store still has the last word).
+//! * **Nonces compare like Magento's MySQL column**: ASCII case folded, trailing
+//!   spaces ignored, first 32 characters.
+//! * **`MemoryNonces` forgets a nonce 2 hours after it was recorded** (Magento: 2 hours
+//!   after its *client* timestamp, on a 1-in-100 cleanup); a replay after that is not
+//!   detected, in Magento either.
