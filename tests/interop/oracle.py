@@ -28,11 +28,14 @@ def oauth_verify(c):
         if c["contentType"].split(";")[0].strip().lower() == FORM:
             body = c.get("body")
     req = Request(c["url"], http_method=c["method"], body=body, headers=headers)
-    params = signature.collect_parameters(
+    # oauthlib's verifiers expect the parameters without oauth_signature, and the
+    # signature separately.
+    everything = signature.collect_parameters(
         uri_query=req.uri_query, body=body, headers=req.headers, exclude_oauth_signature=False
     )
+    params = [(k, v) for k, v in everything if k != "oauth_signature"]
     req.params = params
-    values = dict(params)
+    values = dict(everything)
     req.signature = values.get("oauth_signature")
     method = values.get("oauth_signature_method")
     base = signature.signature_base_string(
