@@ -106,9 +106,22 @@ fn oauthlib_accepts_what_we_sign_with_the_rfc5849_profile() {
             }
         }
     }
+    // Negative control: the oracle must refuse a tampered signature.
+    let mut tampered = cases[0].clone();
+    let auth = tampered["authorization"]
+        .as_str()
+        .unwrap()
+        .replace("oauth_signature=\"", "oauth_signature=\"A");
+    tampered["authorization"] = json!(auth);
+    cases.push(tampered);
     let Some(results) = oracle(&cases) else {
         return;
     };
+    assert_eq!(
+        results.last().unwrap()["valid"],
+        false,
+        "the oracle accepts anything"
+    );
     for ((case, res), base) in cases.iter().zip(&results).zip(&ours) {
         assert_eq!(res["valid"], true, "oauthlib refused {case}: {res}");
         assert_eq!(res["baseString"].as_str(), Some(base.as_str()), "{case}");
