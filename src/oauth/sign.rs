@@ -144,6 +144,12 @@ pub fn sign(
         ));
     }
     let nonce = match &opts.nonce {
+        Some(n) if n.is_empty() || (opts.profile.is_magento() && n == "0") => {
+            return Err(OAuthError::bad_request(
+                "bad-nonce",
+                "the nonce must not be empty (Magento also treats \"0\" as missing)",
+            ))
+        }
         Some(n) => n.clone(),
         None => crypto::random_token(32).map_err(OAuthError::internal)?,
     };

@@ -439,7 +439,8 @@ pub(crate) fn check_protocol(
             ));
         }
     }
-    // 2. Required parameters: PHP `empty()` — absent, "" and "0" are missing.
+    // 2. Required parameters. Magento tests them with PHP `empty()`: absent, "" and
+    // "0" are missing; the RFC profile only requires them present and non-empty.
     let mut names = vec![
         "oauth_consumer_key",
         "oauth_signature",
@@ -450,7 +451,7 @@ pub(crate) fn check_protocol(
     names.extend_from_slice(required);
     let absent: Vec<&'static str> = names
         .into_iter()
-        .filter(|n| !matches!(p.get_str(n), Some(v) if !v.is_empty() && v != "0"))
+        .filter(|n| !matches!(p.get_str(n), Some(v) if !v.is_empty() && !(magento && v == "0")))
         .collect();
     if !absent.is_empty() {
         return Err(missing(absent));
