@@ -36,9 +36,9 @@ demo:
 	@echo "make demo: not yet — the demo site (www/) is not built yet. Try the CLI:"
 	@echo "  cargo run --features cli -- routes --webapi fixtures/sample/webapi.xml --acl fixtures/sample/acl.xml --principal '{\"type\":\"customer\",\"id\":5}'"
 
-## The npm package arrives with the WebAssembly issue.
-pkg:
-	@echo "make pkg: not yet — the npm package is not built yet."
+## The npm package (pkg/): wasm for web and nodejs targets, JS layer, types.
+pkg: setup
+	bash scripts/build-pkg.sh
 
 clean:
 	$(CARGO) clean

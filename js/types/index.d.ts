@@ -1,0 +1,298 @@
+// Types for the mage-policy npm package. Checked with `tsc --noEmit --strict`.
+
+/** Who is calling (Magento user types 4, 3, 2, 1). */
+export type Principal =
+  | { type: 'guest' }
+  | { type: 'customer'; id: number; website?: number; emulated?: boolean }
+  | { type: 'admin'; id: number; resources?: 'all' | string[] }
+  | { type: 'integration'; id: number; resources?: 'all' | string[] };
+
+export type Outcome =
+  | 'allowed'
+  | 'not-rest'
+  | 'method-not-allowed'
+  | 'not-processable'
+  | 'no-route'
+  | 'unauthorized'
+  | 'https-required'
+  | 'not-modelled';
+
+export interface RouteInfo {
+  url: string;
+  method: string;
+  /** `Class::method` */
+  service: string;
+  /** Effective resource refs (all required). */
+  resources: string[];
+  parameters: Array<{ name: string; force: boolean; value: string | null }>;
+  secure: boolean;
+}
+
+export interface StoreInfo {
+  code: string;
+  id: number;
+  websiteId: number;
+}
+
+export declare class Decision {
+  readonly allowed: boolean;
+  /** Magento's HTTP status (200, 202, 400, 401, 404, 405, 501). */
+  readonly status: number;
+  readonly outcome: Outcome;
+  readonly route: RouteInfo | null;
+  /** Magento's JSON body for a refusal, byte for byte; null when allowed. */
+  readonly body: string | null;
+  readonly message: string | null;
+  readonly parameters: { resources: string } | null;
+  readonly params: Record<string, string>;
+  readonly leftover: Record<string, string>;
+  readonly resources: string[];
+  readonly missing: string[];
+  readonly store: StoreInfo;
+  readonly processor: 'sync' | 'async' | 'async-bulk' | 'schema' | null;
+  toJSON(): Record<string, unknown>;
+}
+
+export interface XmlFile {
+  name: string;
+  xml: string;
+}
+
+export interface EngineOptions {
+  webapi: Array<XmlFile | string>;
+  acl?: Array<XmlFile | string>;
+  /** `webapi/webapisecurity/allow_insecure` */
+  allowInsecure?: boolean;
+  /** Replace the routes allow_insecure opens (`url::METHOD`). */
+  insecureRoutes?: string[];
+  /** Read that list from WebapiSecurity's di.xml. */
+  webapiSecurityDi?: XmlFile;
+  stores?: StoreInfo[];
+  defaultStore?: string;
+  basePath?: string;
+  accountShare?: 'website' | 'global';
+}
+
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  help?: string;
+  location?: { file: string; line: number; column: number };
+}
+
+export interface RouteAccess extends Omit<RouteInfo, 'parameters'> {
+  allowed: boolean;
+  missing: string[];
+}
+
+export interface AclNode {
+  id: string;
+  title: string | null;
+  sortOrder: number;
+  children: AclNode[];
+}
+
+/** A Fetch API Request, or a plain object with the same fields. */
+export interface RequestLike {
+  method?: string;
+  url: string;
+  headers?: Headers | Record<string, string> | Array<[string, string]>;
+  body?: unknown;
+}
+
+export interface SessionCustomer {
+  id: number;
+  website?: number;
+  emulated?: boolean;
+}
+
+export interface OAuthCredentialsFile {
+  consumers: Record<string, { secret: string; id?: number; updatedAt?: number; integration?: { id: number; active: boolean } }>;
+  tokens?: Record<string, { secret: string; consumer: string; type: 'access' | 'request' | 'verifier'; verifier?: string; revoked?: boolean }>;
+}
+
+export type OAuthProfile = 'rfc5849' | 'magento-2.4.7' | 'magento-2.4.8';
+
+export interface Sources {
+  /** Unix seconds (default: now). */
+  now?: number;
+  jwt?: { cryptKey: string; alg?: 'HS256' | 'HS384' | 'HS512'; revoked?: Array<{ userType: number; id: number; before: number }> };
+  /** Session cookie value → the logged-in customer, or null. */
+  session?: (sessionId: string) => SessionCustomer | null | undefined;
+  sessionCookie?: string;
+  oauth?: { profile?: OAuthProfile; credentials: OAuthCredentialsFile };
+  customerWebsite?: (customerId: number) => number | null | undefined;
+  adminRole?: (adminId: number) => 'all' | string[] | null | undefined;
+  integrationRole?: (integrationId: number) => 'all' | string[] | null | undefined;
+  /** Values for %customer_group_id%, %customer_store_id%, %cart_id% (false: no active cart). */
+  placeholders?: { customerGroupId?: unknown; customerWebsiteId?: unknown; customerStoreId?: unknown; cartId?: unknown };
+}
+
+export interface Identity {
+  type: 'guest' | 'customer' | 'admin' | 'integration';
+  id: number;
+  via: 'bearer' | 'session' | 'oauth' | 'guest';
+  notes: string[];
+  needsOrigin: boolean;
+}
+
+export interface Authorization {
+  status: number;
+  allowed: boolean;
+  outcome: Outcome;
+  message: string | null;
+  /** Magento's JSON body for a refusal. */
+  body: string | null;
+  /** The request body with forced parameters applied (JSON), when rewritten. */
+  requestBody: string | null;
+  forced: Array<{ name: string; value: unknown }> | null;
+  identity: Identity | null;
+  route: { url: string; method: string; service: string } | null;
+  params: Record<string, string>;
+  resources: string[];
+  missing: string[];
+}
+
+export declare class Engine {
+  private constructor();
+  static fromXml(options: EngineOptions): Engine;
+  static fromBundle(bytes: Uint8Array | ArrayBuffer): Engine;
+  decide(method: string, path: string, principal?: Principal, options?: { https?: boolean }): Decision;
+  explain(method: string, path: string, principal?: Principal, options?: { https?: boolean }): string;
+  routes(principal?: Principal, options?: { store?: string }): RouteAccess[];
+  routeTable(): RouteInfo[];
+  aclTree(): AclNode[];
+  diagnostics(): Diagnostic[];
+  toBundle(): Uint8Array;
+  authorize(request: RequestLike, sources?: Sources, bodyText?: string): Authorization;
+  identify(request: RequestLike, sources?: Sources, bodyText?: string): Identity;
+  free(): void;
+}
+
+export interface SignRequest {
+  method: string;
+  url: string;
+  body?: string;
+  contentType?: string;
+}
+
+export interface ClientCredentials {
+  consumerKey: string;
+  consumerSecret: string;
+  token?: string;
+  tokenSecret?: string;
+}
+
+export interface SignOptions {
+  profile?: OAuthProfile;
+  signatureMethod?: 'HMAC-SHA256' | 'HMAC-SHA1' | 'HMAC-SHA512' | 'PLAINTEXT';
+  timestamp?: number;
+  nonce?: string;
+  realm?: string;
+  params?: Record<string, string> | Array<[string, string]>;
+  version?: boolean;
+}
+
+export interface Signed {
+  authorization: string;
+  baseString: string;
+  signature: string;
+  nonce: string;
+  timestamp: number;
+}
+
+export interface VerifyRequest extends SignRequest {
+  authorization?: string;
+}
+
+export interface Verified {
+  valid: true;
+  consumerKey: string;
+  token: string;
+  integration: number | null;
+}
+
+export declare class OAuthVerifier {
+  constructor(profile: OAuthProfile, credentials: OAuthCredentialsFile);
+  verify(request: VerifyRequest, now?: number): Verified;
+  free(): void;
+}
+
+export declare const oauth: {
+  sign(request: SignRequest, credentials: ClientCredentials, options?: SignOptions): Signed;
+  baseString(profile: OAuthProfile, request: SignRequest, protocolParams: Record<string, string> | Array<[string, string]>): string;
+  Verifier: typeof OAuthVerifier;
+  verify(request: VerifyRequest, options: { profile?: OAuthProfile; credentials: OAuthCredentialsFile; now?: number }): Verified;
+};
+
+export type JwtReason = 'malformed' | 'bad_alg' | 'bad_signature' | 'missing_claim' | 'expired' | 'revoked' | 'bad_key';
+
+export type JwtVerified =
+  | { valid: true; uid: number; utypid: number; iat: number; exp: number }
+  | { valid: false; reason: JwtReason; message: string };
+
+export interface JwtDecoded {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  uid: number | null;
+  utypid: number | null;
+  iat: number | null;
+  exp: number | null;
+  secondsLeft: number | null;
+}
+
+export declare const jwt: {
+  issue(options: { cryptKey: string; uid: number; type: 'customer' | 'admin' | 'integration'; iat?: number; ttlMinutes?: number; alg?: 'HS256' | 'HS384' | 'HS512' }): string;
+  verify(token: string, options: { cryptKey: string; alg?: 'HS256' | 'HS384' | 'HS512'; now?: number; revoked?: Array<{ userType: number; id: number; before: number }> }): JwtVerified;
+  /** Unverified: never use it to decide access. */
+  decode(token: string, now?: number): JwtDecoded;
+};
+
+export type ClientAuth =
+  | { type: 'guest' }
+  | { type: 'session'; customer?: SessionCustomer }
+  | { type: 'bearer'; token: string; principal: Principal }
+  | { type: 'oauth'; credentials: ClientCredentials; principal: Principal; profile?: OAuthProfile };
+
+export interface Client {
+  can(method: string, path: string): Decision;
+  fetch(method: string, path: string, init?: RequestInit & { body?: unknown }): Promise<Response>;
+}
+
+export declare function createClient(options: {
+  baseUrl: string;
+  engine: Engine;
+  auth?: ClientAuth;
+  fetch?: typeof fetch;
+}): Client;
+
+export declare class MagePolicyError extends Error {
+  readonly code: string;
+}
+export declare class ConfigError extends MagePolicyError {
+  readonly code: 'ECONFIG';
+  readonly diagnostics: Diagnostic[];
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+export declare class OAuthError extends MagePolicyError {
+  readonly code: 'EOAUTH';
+  /** Magento's status. */
+  readonly status: number;
+  readonly oauthCode: string;
+  /** Magento's REST body. */
+  readonly body?: string;
+}
+export declare class JwtError extends MagePolicyError {
+  readonly code: 'EJWT';
+  readonly reason?: JwtReason;
+}
+export declare class InputError extends MagePolicyError {
+  readonly code: 'EINPUT';
+}
+
+/** Browsers and bundlers: instantiate once before use (Node and workerd entries do it themselves). */
+export default function init(input?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<unknown>;
+export declare function initSync(module: BufferSource | WebAssembly.Module): unknown;

@@ -1,0 +1,833 @@
+//! The wasm-bindgen layer: conversions only. Every export takes strings, numbers and
+//! byte arrays, calls the engine, and returns numbers or JSON strings; the JS layer
+//! (`js/`) turns those into the public API. Errors cross as JSON strings
+//! `{"code","message",…}` that the JS layer rethrows as `Error` subclasses.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::identity::{
+    Accounts, HttpRequest, JwtSource, OAuthSource, SessionCustomer, SessionLookup, Sources,
+};
+use crate::oauth::{
+    self, ClientCredentials, MemoryCredentials, MemoryNonces, Profile, SignOptions,
+    SignatureMethod, SignedRequest,
+};
+use crate::params::{Cart, Placeholders};
+use crate::policy::AccountShare;
+use crate::token::{self, JwtAlg, JwtKey, UserKind};
+use crate::wire;
+use crate::{bundle, Policy, Principal, Request, Role, Store, Stores};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console)]
+    fn error(s: &str);
+}
+
+/// Readable panics: the engine is written not to panic, but if it ever does, the
+/// message reaches the console before the module traps.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        error(&format!("mage-policy panicked: {info}"))
+    }));
+}
+
+fn fail(code: &str, message: impl Into<String>, extra: Value) -> JsValue {
+    let mut v = json!({"code": code, "message": message.into()});
+    if let (Value::Object(m), Value::Object(x)) = (&mut v, extra) {
+        m.extend(x);
+    }
+    JsValue::from_str(&v.to_string())
+}
+
+fn bad_input(what: &str, e: impl std::fmt::Display) -> JsValue {
+    fail("EINPUT", format!("{what}: {e}"), json!({}))
+}
+
+#[derive(Deserialize)]
+struct NamedXml {
+    name: String,
+    xml: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct XmlInput {
+    #[serde(default)]
+    webapi: Vec<NamedXml>,
+    #[serde(default)]
+    acl: Vec<NamedXml>,
+    #[serde(default)]
+    allow_insecure: bool,
+    #[serde(default)]
+    insecure_routes: Option<Vec<String>>,
+    #[serde(default)]
+    webapi_security_di: Option<NamedXml>,
+    #[serde(default)]
+    stores: Option<Vec<Store>>,
+    #[serde(default)]
+    default_store: Option<String>,
+    #[serde(default)]
+    base_path: Option<String>,
+    #[serde(default)]
+    account_share: Option<String>,
+}
+
+/// A loaded policy and the state that lives with it (compiled roles, OAuth nonces,
+/// pre-hashed JWT keys).
+#[wasm_bindgen]
+pub struct Engine {
+    policy: Policy,
+    roles: Vec<Role>,
+    role_ids: HashMap<String, u32>,
+    nonces: MemoryNonces,
+    jwt_keys: HashMap<String, JwtKey>,
+}
+
+fn engine(policy: Policy) -> Engine {
+    Engine {
+        policy,
+        roles: Vec::new(),
+        role_ids: HashMap::new(),
+        nonces: MemoryNonces::default(),
+        jwt_keys: HashMap::new(),
+    }
+}
+
+const OUTCOMES: [crate::Outcome; 8] = [
+    crate::Outcome::Allowed,
+    crate::Outcome::NotRest,
+    crate::Outcome::MethodNotAllowed,
+    crate::Outcome::NotProcessable,
+    crate::Outcome::NoRoute,
+    crate::Outcome::Unauthorized,
+    crate::Outcome::HttpsRequired,
+    crate::Outcome::NotModelled,
+];
+
+#[wasm_bindgen]
+impl Engine {
+    /// `{webapi:[{name,xml}], acl:[…], allowInsecure, insecureRoutes, webapiSecurityDi,
+    /// stores:[{code,id,websiteId}], defaultStore, basePath, accountShare}`.
+    #[wasm_bindgen(js_name = fromXml)]
+    pub fn from_xml(input: &str) -> Result<Engine, JsValue> {
+        let i: XmlInput =
+            serde_json::from_str(input).map_err(|e| bad_input("Engine.fromXml", e))?;
+        let mut b = Policy::builder().allow_insecure(i.allow_insecure);
+        if let Some(r) = i.insecure_routes {
+            b = b.insecure_routes(r);
+        }
+        if let Some(di) = &i.webapi_security_di {
+            b = b.insecure_routes_from_di_xml(&di.name, &di.xml);
+        }
+        if let Some(stores) = i.stores {
+            let default = i
+                .default_store
+                .clone()
+                .or_else(|| stores.first().map(|s| s.code.clone()))
+                .unwrap_or_default();
+            let stores = Stores::new(stores, &default)
+                .map_err(|e| fail("ECONFIG", e.to_string(), json!({"diagnostics": []})))?;
+            b = b.stores(stores);
+        }
+        if let Some(p) = i.base_path {
+            b = b.base_path(p);
+        }
+        match i.account_share.as_deref() {
+            None | Some("website") => {}
+            Some("global") => b = b.account_share(AccountShare::Global),
+            Some(other) => {
+                return Err(bad_input(
+                    "accountShare",
+                    format!("`{other}` is not website or global"),
+                ))
+            }
+        }
+        for x in i.webapi {
+            b = b.webapi(x.name, x.xml);
+        }
+        for x in i.acl {
+            b = b.acl(x.name, x.xml);
+        }
+        match b.build() {
+            Ok(p) => Ok(engine(p)),
+            Err(e) => Err(fail(
+                "ECONFIG",
+                e.to_string(),
+                json!({"diagnostics": e.diagnostics}),
+            )),
+        }
+    }
+
+    /// Load a compiled bundle.
+    #[wasm_bindgen(js_name = fromBundle)]
+    pub fn from_bundle(bytes: &[u8]) -> Result<Engine, JsValue> {
+        bundle::from_bytes(bytes)
+            .map(engine)
+            .map_err(|e| fail("EBUNDLE", e.to_string(), json!({})))
+    }
+
+    /// Serialise the policy as a bundle.
+    #[wasm_bindgen(js_name = toBundle)]
+    pub fn to_bundle(&self) -> Vec<u8> {
+        bundle::to_bytes(&self.policy)
+    }
+
+    /// Register a role: `"all"` or a JSON list of resource ids. Returns its id (> 0).
+    pub fn role(&mut self, resources: &str) -> Result<u32, JsValue> {
+        if let Some(&id) = self.role_ids.get(resources) {
+            return Ok(id);
+        }
+        let role = if resources == "all" {
+            self.policy.role_all()
+        } else {
+            let list: Vec<String> =
+                serde_json::from_str(resources).map_err(|e| bad_input("role resources", e))?;
+            self.policy.role_from_resources(list)
+        };
+        if self.roles.len() >= 65_535 {
+            self.roles.clear();
+            self.role_ids.clear();
+        }
+        self.roles.push(role);
+        let id = self.roles.len() as u32;
+        self.role_ids.insert(resources.to_string(), id);
+        Ok(id)
+    }
+
+    fn principal(&self, kind: u8, id: f64, website: u32, flags: u32, role: u32) -> Principal {
+        let id = if id.is_finite() && id >= 0.0 {
+            id as u64
+        } else {
+            0
+        };
+        let role = (role > 0)
+            .then(|| self.roles.get(role as usize - 1).cloned())
+            .flatten();
+        match kind {
+            1 => Principal::Customer {
+                id,
+                website_id: website,
+                emulated: flags & 1 == 1,
+            },
+            2 => Principal::Admin { id, role },
+            3 => Principal::Integration { id, role },
+            _ => Principal::Guest,
+        }
+    }
+
+    /// Decide: `kind` 0 guest, 1 customer, 2 admin, 3 integration; `flags` bit 0
+    /// emulated, bit 1 plain HTTP. Returns status | outcome << 10 | (route + 1) << 14.
+    pub fn decide(
+        &self,
+        method: &str,
+        path: &str,
+        kind: u8,
+        id: f64,
+        website: u32,
+        flags: u32,
+        role: u32,
+    ) -> u32 {
+        let p = self.principal(kind, id, website, flags, role);
+        let d = self
+            .policy
+            .decide(&Request::new(method, path).https(flags & 2 == 0), &p);
+        let outcome = OUTCOMES.iter().position(|o| *o == d.outcome()).unwrap_or(1) as u32;
+        let route = d.route().map(|r| r.index as u32 + 1).unwrap_or(0);
+        d.status() as u32 | outcome << 10 | route << 14
+    }
+
+    /// The full decision as JSON (see `wire::decision_json`), with Magento's body.
+    #[wasm_bindgen(js_name = decideJson)]
+    pub fn decide_json(
+        &self,
+        method: &str,
+        path: &str,
+        kind: u8,
+        id: f64,
+        website: u32,
+        flags: u32,
+        role: u32,
+    ) -> String {
+        let p = self.principal(kind, id, website, flags, role);
+        let d = self
+            .policy
+            .decide(&Request::new(method, path).https(flags & 2 == 0), &p);
+        let mut v = wire::decision_json(&d);
+        v["body"] = d.body().map(Value::String).unwrap_or(Value::Null);
+        v.to_string()
+    }
+
+    /// The decision in words.
+    pub fn explain(
+        &self,
+        method: &str,
+        path: &str,
+        kind: u8,
+        id: f64,
+        website: u32,
+        flags: u32,
+        role: u32,
+    ) -> String {
+        let p = self.principal(kind, id, website, flags, role);
+        let d = self
+            .policy
+            .decide(&Request::new(method, path).https(flags & 2 == 0), &p);
+        wire::explain(&d, &p)
+    }
+
+    /// Every route with the principal's access: JSON list.
+    pub fn routes(
+        &self,
+        kind: u8,
+        id: f64,
+        website: u32,
+        flags: u32,
+        role: u32,
+        store: Option<String>,
+    ) -> String {
+        let p = self.principal(kind, id, website, flags, role);
+        let list: Vec<Value> = self
+            .policy
+            .routes()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let a = self.policy.route_access(i, &p, store.as_deref());
+                json!({"url": r.url, "method": r.method, "service": format!("{}::{}", r.service_class, r.service_method),
+                       "resources": self.policy.effective_resources(i), "allowed": a.allowed, "missing": a.missing, "secure": r.secure})
+            })
+            .collect();
+        Value::Array(list).to_string()
+    }
+
+    /// The route table: JSON list (url, method, service, resources, parameters, secure).
+    #[wasm_bindgen(js_name = routeTable)]
+    pub fn route_table(&self) -> String {
+        let list: Vec<Value> = self
+            .policy
+            .routes()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                json!({"url": r.url, "method": r.method, "service": format!("{}::{}", r.service_class, r.service_method),
+                       "resources": self.policy.effective_resources(i), "parameters": r.parameters, "secure": r.secure})
+            })
+            .collect();
+        Value::Array(list).to_string()
+    }
+
+    /// The ACL tree as nested JSON `{id, title, sortOrder, children}`.
+    #[wasm_bindgen(js_name = aclTree)]
+    pub fn acl_tree(&self) -> String {
+        let acl = self.policy.acl();
+        fn node(acl: &crate::AclTree, i: u32) -> Value {
+            let n = acl.node(i).expect("index from the tree");
+            json!({"id": n.id, "title": n.title, "sortOrder": n.sort_order,
+                   "children": n.children.iter().map(|&c| node(acl, c)).collect::<Vec<_>>()})
+        }
+        Value::Array(acl.roots.iter().map(|&r| node(acl, r)).collect()).to_string()
+    }
+
+    /// Warnings from loading, JSON list.
+    pub fn diagnostics(&self) -> String {
+        serde_json::to_string(self.policy.diagnostics()).unwrap_or_else(|_| "[]".into())
+    }
+
+    fn jwt_key(&mut self, crypt_key: &str) -> Result<JwtKey, JsValue> {
+        if let Some(k) = self.jwt_keys.get(crypt_key) {
+            return Ok(k.clone());
+        }
+        let k = JwtKey::from_crypt_key(crypt_key)
+            .map_err(|e| fail("EJWT", e.to_string(), json!({})))?;
+        if self.jwt_keys.len() > 16 {
+            self.jwt_keys.clear();
+        }
+        self.jwt_keys.insert(crypt_key.to_string(), k.clone());
+        Ok(k)
+    }
+
+    /// Identify, decide and force parameters for one request (JSON), consulting the
+    /// JS `sources` object (callbacks for sessions and accounts). Returns JSON.
+    pub fn authorize(&mut self, request: &str, sources: &JsValue) -> Result<String, JsValue> {
+        let r: HttpInput = serde_json::from_str(request).map_err(|e| bad_input("request", e))?;
+        let cfg: SourcesInput = serde_json::from_str(
+            &js_sys::JSON::stringify(sources)
+                .map(String::from)
+                .unwrap_or_else(|_| "{}".into()),
+        )
+        .map_err(|e| bad_input("sources", e))?;
+        let key = match &cfg.jwt {
+            Some(j) => Some((
+                self.jwt_key(&j.crypt_key)?,
+                j.alg
+                    .as_deref()
+                    .unwrap_or("HS256")
+                    .parse::<JwtAlg>()
+                    .map_err(|e| bad_input("jwt.alg", e))?,
+            )),
+            None => None,
+        };
+        let revoked: HashMap<(u8, u64), i64> = cfg
+            .jwt
+            .as_ref()
+            .map(|j| {
+                j.revoked
+                    .iter()
+                    .map(|r| ((r.user_type, r.id), r.before))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let creds = match &cfg.oauth {
+            Some(o) => Some((
+                MemoryCredentials::from_json(&o.credentials.to_string())
+                    .map_err(|e| bad_input("oauth.credentials", e))?,
+                o.profile
+                    .parse::<Profile>()
+                    .map_err(|e| bad_input("oauth.profile", e))?,
+            )),
+            None => None,
+        };
+        let callbacks = JsCallbacks {
+            sources: sources.clone(),
+            engine_roles: self.role_lookup(),
+        };
+        let headers: Vec<(&str, &str)> = r
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let http = HttpRequest {
+            method: &r.method,
+            url: &r.url,
+            headers,
+            body: r.body.as_deref(),
+        };
+        let mut s = Sources::new(cfg.now);
+        if let Some((k, alg)) = &key {
+            s.jwt = Some(JwtSource {
+                key: k,
+                alg: *alg,
+                revocations: Some(&revoked),
+            });
+        }
+        if cfg.has_session {
+            s.session = Some(&callbacks);
+        }
+        s.accounts = Some(&callbacks);
+        if let Some(c) = &cfg.session_cookie {
+            s.session_cookie = c;
+        }
+        if let Some((store, profile)) = &creds {
+            s.oauth = Some(OAuthSource {
+                profile: *profile,
+                credentials: store,
+                nonces: &mut self.nonces,
+            });
+        }
+        let placeholders = cfg.placeholders.unwrap_or_default().into_placeholders();
+        let a = self.policy.authorize(&http, &mut s, &placeholders);
+        let mut v = wire::decision_json(&a.decision);
+        v["status"] = json!(a.status());
+        v["allowed"] = json!(a.allowed());
+        v["body"] = a.response_body().map(Value::String).unwrap_or(Value::Null);
+        v["requestBody"] = a.body.map(Value::String).unwrap_or(Value::Null);
+        v["forced"] = serde_json::to_value(&a.forced).unwrap_or(Value::Null);
+        v["identity"] = match &a.identity {
+            Some(i) => {
+                json!({"type": i.principal.kind(), "id": i.principal.user_id(), "via": i.via, "notes": i.notes, "needsOrigin": i.needs_origin})
+            }
+            None => Value::Null,
+        };
+        Ok(v.to_string())
+    }
+
+    fn role_lookup(&self) -> Vec<Role> {
+        self.roles.clone()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HttpInput {
+    method: String,
+    url: String,
+    #[serde(default)]
+    headers: Vec<(String, String)>,
+    #[serde(default)]
+    body: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JwtInput {
+    crypt_key: String,
+    #[serde(default)]
+    alg: Option<String>,
+    #[serde(default)]
+    revoked: Vec<RevokedInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RevokedInput {
+    user_type: u8,
+    id: u64,
+    before: i64,
+}
+
+#[derive(Deserialize)]
+struct OAuthInput {
+    profile: String,
+    credentials: Value,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PlaceholderInput {
+    customer_group_id: Option<Value>,
+    customer_website_id: Option<Value>,
+    customer_store_id: Option<Value>,
+    /// A cart id, or `false` for "no active cart".
+    cart_id: Option<Value>,
+}
+
+impl PlaceholderInput {
+    fn into_placeholders(self) -> Placeholders {
+        Placeholders {
+            customer_group_id: self.customer_group_id,
+            customer_website_id: self.customer_website_id,
+            customer_store_id: self.customer_store_id,
+            cart: self.cart_id.map(|v| {
+                if v == Value::Bool(false) {
+                    Cart::NoActiveCart
+                } else {
+                    Cart::Active(v)
+                }
+            }),
+            extra: Vec::new(),
+        }
+    }
+}
+
+/// The JSON-able part of the JS sources object (functions are dropped by
+/// `JSON.stringify`; their presence is flagged by the JS layer).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SourcesInput {
+    now: i64,
+    #[serde(default)]
+    jwt: Option<JwtInput>,
+    #[serde(default)]
+    oauth: Option<OAuthInput>,
+    #[serde(default)]
+    has_session: bool,
+    #[serde(default)]
+    session_cookie: Option<String>,
+    #[serde(default)]
+    placeholders: Option<PlaceholderInput>,
+}
+
+/// Calls back into the JS sources object: `session(sid)`, `customerWebsite(id)`,
+/// `adminRole(id)`, `integrationRole(id)` (each returning a role id from
+/// `engine.role`, or nothing).
+struct JsCallbacks {
+    sources: JsValue,
+    engine_roles: Vec<Role>,
+}
+
+impl JsCallbacks {
+    fn call(&self, name: &str, arg: JsValue) -> Option<JsValue> {
+        let f = js_sys::Reflect::get(&self.sources, &JsValue::from_str(name)).ok()?;
+        let f: &js_sys::Function = f.dyn_ref()?;
+        let v = f.call1(&self.sources, &arg).ok()?;
+        (!v.is_null() && !v.is_undefined()).then_some(v)
+    }
+    fn role(&self, name: &str, id: u64) -> Option<Role> {
+        let v = self.call(name, JsValue::from_f64(id as f64))?.as_f64()?;
+        (v >= 1.0)
+            .then(|| self.engine_roles.get(v as usize - 1).cloned())
+            .flatten()
+    }
+}
+
+impl SessionLookup for JsCallbacks {
+    fn customer(&self, sid: &str) -> Option<SessionCustomer> {
+        let v = self.call("session", JsValue::from_str(sid))?;
+        let get = |k: &str| js_sys::Reflect::get(&v, &JsValue::from_str(k)).ok();
+        let id = get("id")?.as_f64()?;
+        let website = get("website").and_then(|w| w.as_f64()).unwrap_or(1.0);
+        let emulated = get("emulated").and_then(|e| e.as_bool()).unwrap_or(false);
+        (id >= 1.0).then_some(SessionCustomer {
+            id: id as u64,
+            website_id: website as u32,
+            emulated,
+        })
+    }
+}
+
+impl Accounts for JsCallbacks {
+    fn customer_website(&self, id: u64) -> Option<u32> {
+        self.call("customerWebsite", JsValue::from_f64(id as f64))?
+            .as_f64()
+            .map(|w| w as u32)
+    }
+    fn admin_role(&self, id: u64) -> Option<Role> {
+        self.role("adminRole", id)
+    }
+    fn integration_role(&self, id: u64) -> Option<Role> {
+        self.role("integrationRole", id)
+    }
+}
+
+// ---- OAuth and JWT -----------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignInput {
+    method: String,
+    url: String,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    content_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CredsInput {
+    consumer_key: String,
+    consumer_secret: String,
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    token_secret: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignOptsInput {
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    signature_method: Option<String>,
+    timestamp: u64,
+    #[serde(default)]
+    nonce: Option<String>,
+    #[serde(default)]
+    realm: Option<String>,
+    #[serde(default)]
+    params: Vec<(String, String)>,
+    #[serde(default)]
+    version: Option<bool>,
+}
+
+fn oauth_err(e: oauth::OAuthError) -> JsValue {
+    fail(
+        "EOAUTH",
+        e.message.clone(),
+        json!({"status": e.status, "oauthCode": e.code, "body": e.rest_body()}),
+    )
+}
+
+/// Sign a request: returns `{authorization, baseString, signature, nonce, timestamp}`.
+#[wasm_bindgen(js_name = oauthSign)]
+pub fn oauth_sign(request: &str, creds: &str, opts: &str) -> Result<String, JsValue> {
+    let r: SignInput = serde_json::from_str(request).map_err(|e| bad_input("request", e))?;
+    let c: CredsInput = serde_json::from_str(creds).map_err(|e| bad_input("credentials", e))?;
+    let o: SignOptsInput = serde_json::from_str(opts).map_err(|e| bad_input("options", e))?;
+    let profile: Profile = o
+        .profile
+        .as_deref()
+        .unwrap_or("magento-2.4.7")
+        .parse()
+        .map_err(oauth_err)?;
+    let method = match o.signature_method.as_deref() {
+        None => SignatureMethod::HmacSha256,
+        Some(m) => SignatureMethod::parse(m)
+            .ok_or_else(|| bad_input("signatureMethod", format!("unknown method {m}")))?,
+    };
+    let opts = SignOptions {
+        profile,
+        method,
+        timestamp: o.timestamp,
+        nonce: o.nonce,
+        realm: o.realm,
+        extra: o.params,
+        version: o.version.unwrap_or(true),
+    };
+    let creds = ClientCredentials {
+        consumer_key: c.consumer_key,
+        consumer_secret: c.consumer_secret,
+        token: c.token,
+        token_secret: c.token_secret,
+    };
+    let req = SignedRequest {
+        method: &r.method,
+        url: &r.url,
+        content_type: r.content_type.as_deref(),
+        body: r.body.as_deref(),
+    };
+    let s = oauth::sign(&req, &creds, &opts).map_err(oauth_err)?;
+    Ok(serde_json::to_string(&s).unwrap_or_default())
+}
+
+/// The base string for a request and its protocol parameters.
+#[wasm_bindgen(js_name = oauthBaseString)]
+pub fn oauth_base_string(profile: &str, request: &str, protocol: &str) -> Result<String, JsValue> {
+    let r: SignInput = serde_json::from_str(request).map_err(|e| bad_input("request", e))?;
+    let params: Vec<(String, String)> =
+        serde_json::from_str(protocol).map_err(|e| bad_input("protocol parameters", e))?;
+    let profile: Profile = profile.parse().map_err(oauth_err)?;
+    let req = SignedRequest {
+        method: &r.method,
+        url: &r.url,
+        content_type: r.content_type.as_deref(),
+        body: r.body.as_deref(),
+    };
+    oauth::base_string(profile, &req, &params).map_err(oauth_err)
+}
+
+/// A verifier with its own nonce memory.
+#[wasm_bindgen]
+pub struct OAuthVerifier {
+    profile: Profile,
+    store: MemoryCredentials,
+    nonces: MemoryNonces,
+}
+
+#[wasm_bindgen]
+impl OAuthVerifier {
+    /// `credentials`: the JSON file format of the command line.
+    #[wasm_bindgen(constructor)]
+    pub fn new(profile: &str, credentials: &str) -> Result<OAuthVerifier, JsValue> {
+        Ok(OAuthVerifier {
+            profile: profile.parse().map_err(oauth_err)?,
+            store: MemoryCredentials::from_json(credentials)
+                .map_err(|e| bad_input("credentials", e))?,
+            nonces: MemoryNonces::default(),
+        })
+    }
+
+    /// `{method, url, authorization, contentType, body}` → `{valid:true, consumerKey,
+    /// token, integration}`; failures throw with Magento's status and body.
+    pub fn verify(&mut self, request: &str, now: f64) -> Result<String, JsValue> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        struct V {
+            method: String,
+            url: String,
+            #[serde(default)]
+            authorization: Option<String>,
+            #[serde(default)]
+            content_type: Option<String>,
+            #[serde(default)]
+            body: Option<String>,
+        }
+        let r: V = serde_json::from_str(request).map_err(|e| bad_input("request", e))?;
+        let req = SignedRequest {
+            method: &r.method,
+            url: &r.url,
+            content_type: r.content_type.as_deref(),
+            body: r.body.as_deref(),
+        };
+        let opts = oauth::VerifyOptions::new(self.profile, now as i64);
+        match oauth::verify(&req, r.authorization.as_deref(), &self.store, &mut self.nonces, &opts) {
+            Ok(Some(v)) => Ok(json!({"valid": true, "consumerKey": v.consumer.key, "token": v.token.token, "integration": v.integration_id()}).to_string()),
+            Ok(None) => Err(fail("EOAUTH", "not an OAuth request", json!({"status": 401, "oauthCode": "not-oauth"}))),
+            Err(e) => Err(oauth_err(e)),
+        }
+    }
+}
+
+/// Issue a Magento JWT (`kind`: customer, admin or integration).
+#[wasm_bindgen(js_name = jwtIssue)]
+pub fn jwt_issue(
+    crypt_key: &str,
+    alg: &str,
+    kind: &str,
+    uid: f64,
+    iat: f64,
+    ttl_minutes: f64,
+) -> Result<String, JsValue> {
+    let key = JwtKey::from_crypt_key(crypt_key)
+        .map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    let alg: JwtAlg = alg
+        .parse()
+        .map_err(|e: token::JwtError| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    let ttl = if ttl_minutes <= 0.0 {
+        30
+    } else {
+        ttl_minutes as i64
+    };
+    let uid = if uid >= 1.0 && uid.is_finite() {
+        uid as u64
+    } else {
+        0
+    };
+    let r = match kind {
+        "customer" => token::issue(&key, alg, UserKind::Customer, uid, iat as i64, ttl),
+        "admin" => token::issue(&key, alg, UserKind::Admin, uid, iat as i64, ttl),
+        "integration" if uid > 0 => Ok(token::encode(
+            &key,
+            alg,
+            &token::Claims {
+                uid,
+                utypid: 1,
+                iat: iat as i64,
+                exp: iat as i64 + ttl * 60,
+            },
+        )),
+        "integration" => Err(token::JwtError::Key("user id must be non-zero".into())),
+        other => {
+            return Err(bad_input(
+                "type",
+                format!("`{other}` is not customer, admin or integration"),
+            ))
+        }
+    };
+    r.map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))
+}
+
+/// Verify a Magento JWT: `{valid, uid, utypid, iat, exp}` or `{valid:false, reason, message}`.
+#[wasm_bindgen(js_name = jwtVerify)]
+pub fn jwt_verify(
+    token: &str,
+    crypt_key: &str,
+    alg: &str,
+    now: f64,
+    revoked: &str,
+) -> Result<String, JsValue> {
+    let key = JwtKey::from_crypt_key(crypt_key)
+        .map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    let alg: JwtAlg = alg
+        .parse()
+        .map_err(|e: token::JwtError| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    let list: Vec<RevokedInput> =
+        serde_json::from_str(revoked).map_err(|e| bad_input("revoked", e))?;
+    let map: HashMap<(u8, u64), i64> = list
+        .into_iter()
+        .map(|r| ((r.user_type, r.id), r.before))
+        .collect();
+    let opts = token::VerifyOptions::new(alg, now as i64).revocations(&map);
+    Ok(match token::verify(token, &key, &opts) {
+        Ok(c) => {
+            json!({"valid": true, "uid": c.uid, "utypid": c.utypid, "iat": c.iat, "exp": c.exp})
+        }
+        Err(e) => json!({"valid": false, "reason": e.reason(), "message": e.to_string()}),
+    }
+    .to_string())
+}
+
+/// Decode without verifying (`now` < 0: no seconds-left figure).
+#[wasm_bindgen(js_name = jwtDecode)]
+pub fn jwt_decode(token: &str, now: f64) -> Result<String, JsValue> {
+    let d = token::decode(token, (now >= 0.0).then_some(now as i64))
+        .map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    Ok(serde_json::to_string(&d).unwrap_or_default())
+}
