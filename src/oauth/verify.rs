@@ -451,7 +451,7 @@ pub(crate) fn check_protocol(
     names.extend_from_slice(required);
     let absent: Vec<&'static str> = names
         .into_iter()
-        .filter(|n| !matches!(p.get_str(n), Some(v) if !v.is_empty() && !(magento && v == "0")))
+        .filter(|n| !matches!(p.get_str(n), Some(v) if !(v.is_empty() || magento && v == "0")))
         .collect();
     if !absent.is_empty() {
         return Err(missing(absent));

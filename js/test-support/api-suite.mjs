@@ -1,0 +1,150 @@
+// The package API suite, run against whichever build `api` comes from (ESM or CJS).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sample, corpus, CK, CS, TK, TS, CRYPT_KEY } from './fixtures.mjs';
+
+export function suite(label, api) {
+  const { Engine, oauth, jwt, createClient, ConfigError, OAuthError, InputError, MagePolicyError } = api;
+
+  test(`${label}: decide on the sample store`, () => {
+    const e = Engine.fromXml(sample);
+    const d = e.decide('GET', '/rest/V1/customers/12', { type: 'guest' });
+    assert.equal(d.status, 401);
+    assert.equal(d.allowed, false);
+    assert.equal(d.outcome, 'unauthorized');
+    assert.equal(d.route.url, '/V1/customers/:customerId');
+    assert.equal(d.body, '{"message":"The consumer isn\'t authorized to access %resources.","parameters":{"resources":"Magento_Customer::customer"}}');
+    assert.deepEqual(d.params, { customerId: '12' });
+    assert.deepEqual(d.missing, ['Magento_Customer::customer']);
+    assert.equal(e.decide('GET', '/rest/default/V1/customers/me', { type: 'customer', id: 5 }).allowed, true);
+    assert.equal(e.decide('GET', '/rest/V1/customers/me', { type: 'customer', id: 5, emulated: true }).status, 401);
+    const admin = { type: 'admin', id: 1, resources: ['Magento_Customer::customer'] };
+    assert.equal(e.decide('GET', '/rest/V1/customers/12', admin).status, 200);
+    assert.deepEqual(e.decide('DELETE', '/rest/V1/customers/12', admin).missing, ['Magento_Customer::delete']);
+    assert.equal(e.decide('GET', '/rest/V1/analytics/link', { type: 'admin', id: 1, resources: 'all' }, { https: false }).status, 400);
+    assert.equal(e.decide('PATCH', '/rest/V1/customers/me').body, '{"message":"The PATCH HTTP method is not supported."}');
+    e.free();
+  });
+
+  test(`${label}: the Magento corpus`, (t) => {
+    const c = corpus();
+    if (!c) return t.skip('Magento corpus not found');
+    const e = Engine.fromXml(c);
+    assert.equal(e.routeTable().length, 347);
+    const flat = (nodes) => nodes.flatMap((n) => [n.id, ...flat(n.children)]);
+    assert.equal(flat(e.aclTree()).length, 228);
+    const d = e.decide('PUT', '/rest/V1/carts/mine/items/5', { type: 'customer', id: 5 });
+    assert.equal(d.route.url, '/V1/carts/mine/items/:itemId');
+    assert.deepEqual(d.leftover, { cartId: 'mine' });
+    assert.equal(e.decide('GET', '/rest/V1/customers/m%65', { type: 'customer', id: 5 }).route.url, '/V1/customers/:customerId');
+    const open = Engine.fromXml({ ...c, allowInsecure: true });
+    assert.equal(open.decide('GET', '/rest/V1/products/abc').allowed, true);
+    assert.equal(e.decide('GET', '/rest/V1/products/abc').allowed, false);
+    // A bundle decides exactly like the XML.
+    const b = Engine.fromBundle(e.toBundle());
+    for (const [m, p] of [['GET', '/rest/V1/customers/12'], ['PUT', '/rest/V1/carts/mine/items/5'], ['GET', '/rest/V1/nope']]) {
+      assert.equal(b.decide(m, p, { type: 'customer', id: 5 }).status, e.decide(m, p, { type: 'customer', id: 5 }).status);
+    }
+    e.free(); open.free(); b.free();
+  });
+
+  test(`${label}: routes, explain, acl tree, diagnostics`, () => {
+    const e = Engine.fromXml(sample);
+    const guestRoutes = e.routes({ type: 'guest' }).filter((r) => r.allowed).map((r) => `${r.method} ${r.url}`);
+    assert.deepEqual(guestRoutes, ['GET /V1/directory/countries', 'POST /V1/customers', 'POST /V1/guest-carts', 'POST /V1/integration/customer/token']);
+    assert.match(e.explain('PUT', '/rest/V1/carts/mine/items/5', { type: 'customer', id: 5 }), /leftover parameter cartId = "mine"/);
+    assert.deepEqual(e.aclTree().map((n) => n.id), ['Magento_Backend::all', 'Magento_Backend::admin']);
+    assert.deepEqual(e.diagnostics(), []);
+  });
+
+  test(`${label}: errors are Error subclasses with codes and locations`, () => {
+    assert.throws(() => Engine.fromXml({ webapi: [{ name: 'bad.xml', xml: '<routes>\n  <route url="/V1/x">\n</routes>' }] }), (err) => {
+      assert.ok(err instanceof ConfigError && err instanceof MagePolicyError && err instanceof Error);
+      assert.equal(err.code, 'ECONFIG');
+      assert.equal(err.file, 'bad.xml');
+      assert.equal(err.line, 3);
+      assert.ok(err.diagnostics.length >= 1);
+      return true;
+    });
+    assert.throws(() => Engine.fromBundle(new Uint8Array([1, 2, 3])), (err) => err.code === 'EBUNDLE');
+    const e = Engine.fromXml(sample);
+    assert.throws(() => e.decide('GET', '/x', { type: 'root' }), InputError);
+    assert.throws(() => e.decide(42, '/x'), InputError);
+    e.free();
+    assert.throws(() => e.decide('GET', '/x'), (err) => err.code === 'EFREED');
+  });
+
+  test(`${label}: oauth sign, verify, base string`, () => {
+    const creds = { consumerKey: CK, consumerSecret: CS, token: TK, tokenSecret: TS };
+    const req = { method: 'GET', url: 'https://shop.example.com/rest/V1/products?searchCriteria[pageSize]=10' };
+    const s = oauth.sign(req, creds, { profile: 'magento-2.4.7', nonce: 'n0nce', timestamp: 1700000000 });
+    assert.equal(s.signature, 'j658MLJVyE0eQrmibIujUgCD2VAJPEGDvsgkP0D/Zmw=');
+    const v = new oauth.Verifier('magento-2.4.7', { consumers: { [CK]: { secret: CS } }, tokens: { [TK]: { secret: TS, consumer: CK, type: 'access' } } });
+    assert.equal(v.verify({ ...req, authorization: s.authorization }, 1700000010).valid, true);
+    assert.throws(() => v.verify({ ...req, authorization: s.authorization }, 1700000010), (err) => {
+      assert.ok(err instanceof OAuthError);
+      assert.equal(err.status, 401);
+      assert.equal(err.message, 'The nonce is already being used by the consumer with ID 1');
+      return true;
+    });
+    const params = Object.fromEntries(s.authorization.slice(6).split(', ').map((p) => p.split('=')).map(([k, x]) => [k, decodeURIComponent(x.slice(1, -1))]).filter(([k]) => k !== 'oauth_signature'));
+    assert.equal(oauth.baseString('magento-2.4.7', req, params), s.baseString);
+    const random = oauth.sign(req, creds, { timestamp: 1 });
+    assert.match(random.nonce, /^[0-9a-z]{32}$/);
+  });
+
+  test(`${label}: jwt issue, verify, decode`, () => {
+    const t = jwt.issue({ cryptKey: CRYPT_KEY, uid: 5, type: 'customer', iat: 1700000000 });
+    assert.equal(t, 'eyJraWQiOiIxIiwiYWxnIjoiSFMyNTYifQ.eyJ1aWQiOjUsInV0eXBpZCI6MywiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjE3MDAwMDM2MDB9.kArhUfS0B-yPp2mCRt2w8aTmV65GbG158sqJDEVSQgw');
+    assert.deepEqual(jwt.verify(t, { cryptKey: CRYPT_KEY, now: 1700000100 }), { valid: true, uid: 5, utypid: 3, iat: 1700000000, exp: 1700003600 });
+    assert.equal(jwt.verify(t, { cryptKey: CRYPT_KEY, now: 1700003600 }).reason, 'expired');
+    assert.equal(jwt.verify(t, { cryptKey: CRYPT_KEY, now: 1700000100, revoked: [{ userType: 3, id: 5, before: 1700000000 }] }).reason, 'revoked');
+    assert.equal(jwt.verify(t, { cryptKey: 'another store', now: 1700000100 }).reason, 'bad_signature');
+    assert.equal(jwt.decode(t, 1700000100).secondsLeft, 3500);
+    assert.throws(() => jwt.decode('nope'), (err) => err.code === 'EJWT');
+  });
+
+  test(`${label}: authorize and identify a whole request`, () => {
+    const e = Engine.fromXml(sample);
+    const t = jwt.issue({ cryptKey: CRYPT_KEY, uid: 5, type: 'customer', iat: 1700000000 });
+    const sources = {
+      now: 1700000100,
+      jwt: { cryptKey: CRYPT_KEY },
+      session: (sid) => (sid === 'abc' ? { id: 7, website: 1 } : null),
+      placeholders: { customerGroupId: 1, customerStoreId: 1, cartId: 42 },
+    };
+    const bearer = e.authorize({ method: 'PUT', url: 'https://shop.example.com/rest/default/V1/customers/me', headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' }, body: '{"customer":{"id":99,"email":"a@b.c"}}' }, sources);
+    assert.equal(bearer.status, 200);
+    assert.equal(bearer.identity.via, 'bearer');
+    assert.deepEqual(JSON.parse(bearer.requestBody).customer.id, 5);
+    const xhr = { method: 'GET', url: 'https://shop.example.com/rest/V1/carts/mine', headers: { Cookie: 'PHPSESSID=abc', 'X-Requested-With': 'XMLHttpRequest' } };
+    assert.equal(e.identify(xhr, sources).id, 7);
+    assert.equal(e.authorize({ ...xhr, headers: { Cookie: 'PHPSESSID=abc' } }, sources).status, 401);
+    if (typeof Request === 'function') {
+      const r = new Request('https://shop.example.com/rest/V1/carts/mine', { headers: { Cookie: 'PHPSESSID=abc', 'X-Requested-With': 'XMLHttpRequest' } });
+      assert.equal(e.authorize(r, sources).status, 200);
+    }
+    e.free();
+  });
+
+  test(`${label}: createClient answers locally and adds credentials`, async () => {
+    const e = Engine.fromXml(sample);
+    const seen = [];
+    const fakeFetch = async (url, init) => { seen.push({ url, init }); return new Response('{}', { status: 200 }); };
+    const guest = createClient({ baseUrl: 'https://shop.example.com/', engine: e, fetch: fakeFetch });
+    assert.equal(guest.can('GET', '/V1/customers/me').allowed, false);
+    const refused = await guest.fetch('GET', '/V1/customers/me');
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('X-Mage-Policy'), 'refused-locally');
+    assert.equal(seen.length, 0, 'refused calls never leave the page');
+    const me = createClient({ baseUrl: 'https://shop.example.com', engine: e, fetch: fakeFetch, auth: { type: 'session', customer: { id: 5 } } });
+    await me.fetch('GET', '/V1/customers/me');
+    assert.equal(seen[0].url, 'https://shop.example.com/rest/V1/customers/me');
+    assert.equal(seen[0].init.headers.get('X-Requested-With'), 'XMLHttpRequest');
+    const integ = createClient({ baseUrl: 'https://shop.example.com', engine: e, fetch: fakeFetch,
+      auth: { type: 'oauth', credentials: { consumerKey: CK, consumerSecret: CS, token: TK, tokenSecret: TS }, principal: { type: 'integration', id: 1, resources: ['Magento_CatalogInventory::cataloginventory'] } } });
+    await integ.fetch('PUT', '/V1/stockItems/24-MB01', { body: { stockItem: { qty: 1 } } });
+    assert.match(seen[1].init.headers.get('Authorization'), /^OAuth oauth_consumer_key=/);
+    e.free();
+  });
+}
