@@ -3,10 +3,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export MAGE_POLICY_CORPUS ?= $(abspath ../shared/corpus/magento)
 
-.PHONY: test setup lint test-rust wasm-check bench demo pkg fmt clean
+.PHONY: test setup lint test-rust wasm-check test-js bench demo pkg fmt clean
 
 ## Everything: formatting, lints, the wasm32 build of the core, all Rust tests.
-test: setup lint wasm-check test-rust
+test: setup lint wasm-check test-rust test-js
 
 ## Idempotent installs: only what is missing is installed.
 setup:
@@ -23,6 +23,11 @@ wasm-check:
 ## Unit, corpus, vector, property, CLI and doc tests.
 test-rust:
 	$(CARGO) test --all-features
+
+## The npm package: packed, installed into a scratch project, tested in Node (ESM
+## and CJS) and type-checked.
+test-js: pkg
+	bash scripts/test-js.sh
 
 ## Criterion benchmarks (figures in the README's Performance section).
 bench:

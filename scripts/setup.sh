@@ -25,3 +25,15 @@ if command -v python3 >/dev/null && ! python3 -c "import oauthlib, jwt" 2>/dev/n
   echo "setup: installing oauthlib and pyjwt for the differential tests"
   python3 -m pip install --quiet "oauthlib==4.0.1" "pyjwt>=2.8,<3"
 fi
+
+# wasm-bindgen CLI, the exact version of the wasm-bindgen crate.
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
+  echo "setup: installing wasm-bindgen-cli 0.2.130 (takes a few minutes)"
+  cargo install wasm-bindgen-cli --version 0.2.130
+fi
+
+# JS tooling (binaryen's wasm-opt, TypeScript) from the lockfile.
+if [ ! -f js/node_modules/.package-lock.json ] || [ js/package-lock.json -nt js/node_modules/.package-lock.json ]; then
+  echo "setup: installing js/ dev dependencies"
+  (cd js && npm ci --no-audit --no-fund)
+fi

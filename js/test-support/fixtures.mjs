@@ -4,7 +4,8 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The repository root (tests run from a scratch copy, so it is passed in).
+const root = process.env.MAGE_POLICY_ROOT || join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const sample = {
   webapi: [{ name: 'fixtures/sample/webapi.xml', xml: readFileSync(join(root, 'fixtures/sample/webapi.xml'), 'utf8') }],

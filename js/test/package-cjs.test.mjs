@@ -2,5 +2,5 @@
 import { createRequire } from 'node:module';
 import { suite } from '../test-support/api-suite.mjs';
 
-const require = createRequire(process.env.MAGE_POLICY_SCRATCH ? `${process.env.MAGE_POLICY_SCRATCH}/index.js` : import.meta.url);
+const require = createRequire(import.meta.url);
 suite('cjs', require('mage-policy'));

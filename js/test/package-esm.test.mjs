@@ -1,5 +1,5 @@
 // The packed package, imported as ESM from an installed copy (see scripts/test-js.sh).
 import { suite } from '../test-support/api-suite.mjs';
 
-const api = await import(process.env.MAGE_POLICY_PKG ? `${process.env.MAGE_POLICY_PKG}/dist/node.mjs` : 'mage-policy');
+const api = await import('mage-policy');
 suite('esm', api);
