@@ -32,3 +32,14 @@ for t in web node; do
   f="$OUT/dist/$t/mage_policy_bg.wasm"
   echo "wasm ($t): $(wc -c < "$f") bytes, $(gzip -9 -c "$f" | wc -c) bytes gzip"
 done
+
+# Size budget (issue 4): 150 KB gzip per shipped .wasm. Reported on every build;
+# MAGE_POLICY_ENFORCE_SIZE=1 makes going over it an error.
+BUDGET=153600
+for t in web node; do
+  size=$(gzip -9 -c "$OUT/dist/$t/mage_policy_bg.wasm" | wc -c)
+  if [ "$size" -gt "$BUDGET" ]; then
+    echo "size: $t .wasm is $size bytes gzip, over the budget of $BUDGET" >&2
+    if [ "${MAGE_POLICY_ENFORCE_SIZE:-0}" = "1" ]; then exit 1; fi
+  fi
+done

@@ -1,7 +1,5 @@
 //! HMAC, constant-time comparison and Base64, in one place.
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use base64::Engine;
 use hmac::{Hmac, Mac};
 
 /// The hash functions the engine signs with.
@@ -61,16 +59,60 @@ pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
+const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Base64 (RFC 4648 §4 or §5); a dozen lines instead of a crate, for the wasm size.
+fn encode(data: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        let chars = chunk.len() + 1;
+        for i in 0..4 {
+            if i < chars {
+                out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else if pad {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn b64(data: &[u8]) -> String {
-    STANDARD.encode(data)
+    encode(data, STD, true)
 }
 
 pub(crate) fn b64url(data: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(data)
+    encode(data, URL, false)
 }
 
+/// Strict base64url without padding: other characters, padding, and non-canonical
+/// trailing bits are refused.
 pub(crate) fn b64url_decode(s: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(s).ok()
+    let value = |c: u8| URL.iter().position(|&a| a == c).map(|p| p as u32);
+    if s.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    for chunk in s.as_bytes().chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= value(c)? << (18 - 6 * i);
+        }
+        let bytes = chunk.len() * 6 / 8;
+        // Unused low bits of the last character must be zero (canonical encoding).
+        if n & ((1 << (24 - 8 * bytes)) - 1) != 0 {
+            return None;
+        }
+        for i in 0..bytes {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
 }
 
 /// Fill `out` from the platform's secure random source (`getrandom`; in browsers and
@@ -107,6 +149,26 @@ mod tests {
         assert!(!ct_eq(b"abc", b"abd"));
         assert!(!ct_eq(b"abc", b"ab"));
         assert!(ct_eq(b"", b""));
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        for (raw, std, url) in [
+            (&b""[..], "", ""),
+            (b"f", "Zg==", "Zg"),
+            (b"fo", "Zm8=", "Zm8"),
+            (b"foo", "Zm9v", "Zm9v"),
+            (b"foob", "Zm9vYg==", "Zm9vYg"),
+            (b"\xfb\xff\xbf", "+/+/", "-_-_"),
+        ] {
+            assert_eq!(b64(raw), std);
+            assert_eq!(b64url(raw), url);
+            assert_eq!(b64url_decode(url).as_deref(), Some(raw));
+        }
+        assert_eq!(b64url_decode("Zh"), None); // non-canonical trailing bits
+        assert_eq!(b64url_decode("Zg=="), None);
+        assert_eq!(b64url_decode("Z"), None);
+        assert_eq!(b64url_decode("+/+/"), None);
     }
 
     #[test]

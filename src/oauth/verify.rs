@@ -216,40 +216,6 @@ pub struct MemoryCredentials {
     tokens: HashMap<String, TokenRecord>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConsumer {
-    secret: String,
-    #[serde(default)]
-    id: Option<u64>,
-    #[serde(default, rename = "updatedAt")]
-    updated_at: Option<i64>,
-    #[serde(default)]
-    integration: Option<IntegrationRef>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileToken {
-    secret: String,
-    consumer: String,
-    #[serde(rename = "type")]
-    kind: TokenKind,
-    #[serde(default)]
-    verifier: Option<String>,
-    #[serde(default)]
-    revoked: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    #[serde(default)]
-    consumers: std::collections::BTreeMap<String, FileConsumer>,
-    #[serde(default)]
-    tokens: std::collections::BTreeMap<String, FileToken>,
-}
-
 impl MemoryCredentials {
     /// Add a consumer.
     pub fn add_consumer(&mut self, c: ConsumerRecord) {
@@ -264,37 +230,90 @@ impl MemoryCredentials {
     /// Read the JSON file format. Consumer ids count from 1 in key order unless
     /// given; a consumer's integration defaults to an active one with the consumer's id.
     pub fn from_json(text: &str) -> Result<MemoryCredentials, String> {
-        let file: File =
-            serde_json::from_str(text).map_err(|e| format!("credentials file: {e}"))?;
+        // Read through serde_json::Value rather than derived structs: this also runs
+        // in the browser module, where every derive costs size.
+        use serde_json::Value;
+        type Entry = (String, serde_json::Map<String, Value>);
+        let err = |m: String| format!("credentials file: {m}");
+        let root: Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+        let section = |name: &str| -> Result<Vec<Entry>, String> {
+            match root.get(name) {
+                None | Some(Value::Null) => Ok(Vec::new()),
+                Some(Value::Object(m)) => {
+                    let mut entries: Vec<Entry> = Vec::new();
+                    for (k, v) in m {
+                        match v {
+                            Value::Object(o) => entries.push((k.clone(), o.clone())),
+                            _ => return Err(err(format!("{name}.{k} must be an object"))),
+                        }
+                    }
+                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    Ok(entries)
+                }
+                Some(_) => Err(err(format!("`{name}` must be an object"))),
+            }
+        };
+        let string = |o: &serde_json::Map<String, Value>,
+                      k: &str,
+                      at: &str|
+         -> Result<Option<String>, String> {
+            match o.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(err(format!("{at}.{k} must be a string"))),
+            }
+        };
         let mut out = MemoryCredentials::default();
-        for (i, (key, c)) in file.consumers.into_iter().enumerate() {
-            let id = c.id.unwrap_or(i as u64 + 1);
+        for (i, (key, c)) in section("consumers")?.into_iter().enumerate() {
+            let at = format!("consumers.{key}");
+            let secret = string(&c, "secret", &at)?
+                .ok_or_else(|| err(format!("{at}.secret is required")))?;
+            let id = c.get("id").and_then(Value::as_u64).unwrap_or(i as u64 + 1);
+            let integration = match c.get("integration") {
+                Some(Value::Object(o)) => IntegrationRef {
+                    id: o
+                        .get("id")
+                        .and_then(Value::as_u64)
+                        .ok_or_else(|| err(format!("{at}.integration.id must be a number")))?,
+                    active: o.get("active").and_then(Value::as_bool).unwrap_or(true),
+                },
+                _ => IntegrationRef { id, active: true },
+            };
             out.add_consumer(ConsumerRecord {
                 id,
                 key,
-                secret: c.secret,
-                updated_at: c.updated_at,
-                integration: Some(c.integration.unwrap_or(IntegrationRef { id, active: true })),
+                secret,
+                updated_at: c.get("updatedAt").and_then(Value::as_i64),
+                integration: Some(integration),
             });
         }
-        for (token, t) in file.tokens {
-            let consumer_id = out
-                .consumers
-                .get(&t.consumer)
-                .map(|c| c.id)
-                .ok_or_else(|| {
-                    format!(
-                        "credentials file: token {token} names unknown consumer {}",
-                        t.consumer
-                    )
+        for (token, t) in section("tokens")? {
+            let at = format!("tokens.{token}");
+            let secret = string(&t, "secret", &at)?
+                .ok_or_else(|| err(format!("{at}.secret is required")))?;
+            let consumer = string(&t, "consumer", &at)?
+                .ok_or_else(|| err(format!("{at}.consumer is required")))?;
+            let kind = match string(&t, "type", &at)?.as_deref() {
+                Some("access") => TokenKind::Access,
+                Some("request") => TokenKind::Request,
+                Some("verifier") => TokenKind::Verifier,
+                _ => {
+                    return Err(err(format!(
+                        "{at}.type must be access, request or verifier"
+                    )))
+                }
+            };
+            let consumer_id =
+                out.consumers.get(&consumer).map(|c| c.id).ok_or_else(|| {
+                    err(format!("token {token} names unknown consumer {consumer}"))
                 })?;
             out.add_token(TokenRecord {
                 token,
-                secret: t.secret,
+                secret,
                 consumer_id,
-                kind: t.kind,
-                revoked: t.revoked,
-                verifier: t.verifier,
+                kind,
+                revoked: t.get("revoked").and_then(Value::as_bool).unwrap_or(false),
+                verifier: string(&t, "verifier", &at)?,
             });
         }
         Ok(out)

@@ -5,9 +5,10 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
+
+mod input;
 
 use crate::identity::{
     Accounts, HttpRequest, JwtSource, OAuthSource, SessionCustomer, SessionLookup, Sources,
@@ -49,33 +50,27 @@ fn bad_input(what: &str, e: impl std::fmt::Display) -> JsValue {
     fail("EINPUT", format!("{what}: {e}"), json!({}))
 }
 
-#[derive(Deserialize)]
-struct NamedXml {
-    name: String,
-    xml: String,
+fn named_xml(v: &Value, what: &'static str) -> Result<(String, String), JsValue> {
+    let o = input::obj(v, what)?;
+    Ok((
+        o.req_str("name")?.to_string(),
+        o.req_str("xml")?.to_string(),
+    ))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct XmlInput {
-    #[serde(default)]
-    webapi: Vec<NamedXml>,
-    #[serde(default)]
-    acl: Vec<NamedXml>,
-    #[serde(default)]
-    allow_insecure: bool,
-    #[serde(default)]
-    insecure_routes: Option<Vec<String>>,
-    #[serde(default)]
-    webapi_security_di: Option<NamedXml>,
-    #[serde(default)]
-    stores: Option<Vec<Store>>,
-    #[serde(default)]
-    default_store: Option<String>,
-    #[serde(default)]
-    base_path: Option<String>,
-    #[serde(default)]
-    account_share: Option<String>,
+fn store(v: &Value) -> Result<Store, JsValue> {
+    let o = input::obj(v, "stores[]")?;
+    let id = |k: &str| -> Result<u32, JsValue> {
+        o.num(k)?
+            .filter(|n| *n >= 0.0 && n.fract() == 0.0 && *n <= u32::MAX as f64)
+            .map(|n| n as u32)
+            .ok_or_else(|| bad_input("stores[]", format!("`{k}` must be a whole number")))
+    };
+    Ok(Store {
+        code: o.req_str("code")?.to_string(),
+        id: id("id")?,
+        website_id: id("websiteId")?,
+    })
 }
 
 /// A loaded policy and the state that lives with it (compiled roles, OAuth nonces,
@@ -115,30 +110,35 @@ impl Engine {
     /// `{webapi:[{name,xml}], acl:[…], allowInsecure, insecureRoutes, webapiSecurityDi,
     /// stores:[{code,id,websiteId}], defaultStore, basePath, accountShare}`.
     #[wasm_bindgen(js_name = fromXml)]
-    pub fn from_xml(input: &str) -> Result<Engine, JsValue> {
-        let i: XmlInput =
-            serde_json::from_str(input).map_err(|e| bad_input("Engine.fromXml", e))?;
-        let mut b = Policy::builder().allow_insecure(i.allow_insecure);
-        if let Some(r) = i.insecure_routes {
+    pub fn from_xml(text: &str) -> Result<Engine, JsValue> {
+        let v = input::parse(text, "Engine.fromXml")?;
+        let i = input::obj(&v, "Engine.fromXml")?;
+        let mut b = Policy::builder().allow_insecure(i.bool("allowInsecure")?);
+        if let Some(r) = i.strings("insecureRoutes")? {
             b = b.insecure_routes(r);
         }
-        if let Some(di) = &i.webapi_security_di {
-            b = b.insecure_routes_from_di_xml(&di.name, &di.xml);
+        if let Some(di) = i.get("webapiSecurityDi") {
+            let (name, xml) = named_xml(di, "webapiSecurityDi")?;
+            b = b.insecure_routes_from_di_xml(&name, &xml);
         }
-        if let Some(stores) = i.stores {
-            let default = i
-                .default_store
-                .clone()
-                .or_else(|| stores.first().map(|s| s.code.clone()))
-                .unwrap_or_default();
+        if i.get("stores").is_some() {
+            let stores = i
+                .list("stores")?
+                .iter()
+                .map(store)
+                .collect::<Result<Vec<_>, _>>()?;
+            let default = match i.str("defaultStore")? {
+                Some(d) => d.to_string(),
+                None => stores.first().map(|s| s.code.clone()).unwrap_or_default(),
+            };
             let stores = Stores::new(stores, &default)
                 .map_err(|e| fail("ECONFIG", e.to_string(), json!({"diagnostics": []})))?;
             b = b.stores(stores);
         }
-        if let Some(p) = i.base_path {
+        if let Some(p) = i.str("basePath")? {
             b = b.base_path(p);
         }
-        match i.account_share.as_deref() {
+        match i.str("accountShare")? {
             None | Some("website") => {}
             Some("global") => b = b.account_share(AccountShare::Global),
             Some(other) => {
@@ -148,11 +148,13 @@ impl Engine {
                 ))
             }
         }
-        for x in i.webapi {
-            b = b.webapi(x.name, x.xml);
+        for x in i.list("webapi")? {
+            let (name, xml) = named_xml(x, "webapi[]")?;
+            b = b.webapi(name, xml);
         }
-        for x in i.acl {
-            b = b.acl(x.name, x.xml);
+        for x in i.list("acl")? {
+            let (name, xml) = named_xml(x, "acl[]")?;
+            b = b.acl(name, xml);
         }
         match b.build() {
             Ok(p) => Ok(engine(p)),
@@ -186,8 +188,10 @@ impl Engine {
         let role = if resources == "all" {
             self.policy.role_all()
         } else {
-            let list: Vec<String> =
-                serde_json::from_str(resources).map_err(|e| bad_input("role resources", e))?;
+            let v = input::parse(&format!("{{\"r\":{resources}}}"), "role resources")?;
+            let list = input::obj(&v, "role resources")?
+                .strings("r")?
+                .unwrap_or_default();
             self.policy.role_from_resources(list)
         };
         if self.roles.len() >= 65_535 {
@@ -355,60 +359,88 @@ impl Engine {
     /// Identify, decide and force parameters for one request (JSON), consulting the
     /// JS `sources` object (callbacks for sessions and accounts). Returns JSON.
     pub fn authorize(&mut self, request: &str, sources: &JsValue) -> Result<String, JsValue> {
-        let r: HttpInput = serde_json::from_str(request).map_err(|e| bad_input("request", e))?;
-        let cfg: SourcesInput = serde_json::from_str(
-            &js_sys::JSON::stringify(sources)
-                .map(String::from)
-                .unwrap_or_else(|_| "{}".into()),
-        )
-        .map_err(|e| bad_input("sources", e))?;
-        let key = match &cfg.jwt {
-            Some(j) => Some((
-                self.jwt_key(&j.crypt_key)?,
-                j.alg
-                    .as_deref()
-                    .unwrap_or("HS256")
-                    .parse::<JwtAlg>()
-                    .map_err(|e| bad_input("jwt.alg", e))?,
-            )),
-            None => None,
-        };
-        let revoked: HashMap<(u8, u64), i64> = cfg
-            .jwt
-            .as_ref()
-            .map(|j| {
-                j.revoked
-                    .iter()
-                    .map(|r| ((r.user_type, r.id), r.before))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let creds = match &cfg.oauth {
-            Some(o) => Some((
-                MemoryCredentials::from_json(&o.credentials.to_string())
-                    .map_err(|e| bad_input("oauth.credentials", e))?,
-                o.profile
+        let rv = input::parse(request, "request")?;
+        let r = input::obj(&rv, "request")?;
+        let (method, url, body) = (r.req_str("method")?, r.req_str("url")?, r.str("body")?);
+        let header_list = r.pairs("headers")?;
+        let text = js_sys::JSON::stringify(sources)
+            .map(String::from)
+            .unwrap_or_else(|_| "{}".into());
+        let sv = input::parse(&text, "sources")?;
+        let cfg = input::obj(&sv, "sources")?;
+        let now =
+            cfg.num("now")?
+                .ok_or_else(|| bad_input("sources", "`now` must be a number"))? as i64;
+        let mut key = None;
+        let mut revoked: HashMap<(u8, u64), i64> = HashMap::new();
+        if let Some(j) = cfg.get("jwt") {
+            let j = input::obj(j, "sources.jwt")?;
+            let alg = j
+                .str("alg")?
+                .unwrap_or("HS256")
+                .parse::<JwtAlg>()
+                .map_err(|e| bad_input("jwt.alg", e))?;
+            key = Some((self.jwt_key(j.req_str("cryptKey")?)?, alg));
+            for r in j.list("revoked")? {
+                let (t, id, before) = revocation(r)?;
+                revoked.insert((t, id), before);
+            }
+        }
+        let creds = match cfg.get("oauth") {
+            Some(o) => {
+                let o = input::obj(o, "sources.oauth")?;
+                let store = MemoryCredentials::from_json(
+                    &o.get("credentials")
+                        .cloned()
+                        .unwrap_or(Value::Null)
+                        .to_string(),
+                )
+                .map_err(|e| bad_input("oauth.credentials", e))?;
+                let profile = o
+                    .str("profile")?
+                    .unwrap_or("magento-2.4.7")
                     .parse::<Profile>()
-                    .map_err(|e| bad_input("oauth.profile", e))?,
-            )),
+                    .map_err(|e| bad_input("oauth.profile", e))?;
+                Some((store, profile))
+            }
             None => None,
         };
+        let placeholders = match cfg.get("placeholders") {
+            Some(p) => {
+                let p = input::obj(p, "sources.placeholders")?;
+                Placeholders {
+                    customer_group_id: p.get("customerGroupId").cloned(),
+                    customer_website_id: p.get("customerWebsiteId").cloned(),
+                    customer_store_id: p.get("customerStoreId").cloned(),
+                    cart: p.get("cartId").map(|v| {
+                        if *v == Value::Bool(false) {
+                            Cart::NoActiveCart
+                        } else {
+                            Cart::Active(v.clone())
+                        }
+                    }),
+                    extra: Vec::new(),
+                }
+            }
+            None => Placeholders::default(),
+        };
+        let has_session = cfg.bool("hasSession")?;
+        let session_cookie = cfg.str("sessionCookie")?.map(str::to_string);
         let callbacks = JsCallbacks {
             sources: sources.clone(),
             engine_roles: self.role_lookup(),
         };
-        let headers: Vec<(&str, &str)> = r
-            .headers
+        let headers: Vec<(&str, &str)> = header_list
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let http = HttpRequest {
-            method: &r.method,
-            url: &r.url,
+            method,
+            url,
             headers,
-            body: r.body.as_deref(),
+            body,
         };
-        let mut s = Sources::new(cfg.now);
+        let mut s = Sources::new(now);
         if let Some((k, alg)) = &key {
             s.jwt = Some(JwtSource {
                 key: k,
@@ -416,11 +448,11 @@ impl Engine {
                 revocations: Some(&revoked),
             });
         }
-        if cfg.has_session {
+        if has_session {
             s.session = Some(&callbacks);
         }
         s.accounts = Some(&callbacks);
-        if let Some(c) = &cfg.session_cookie {
+        if let Some(c) = &session_cookie {
             s.session_cookie = c;
         }
         if let Some((store, profile)) = &creds {
@@ -430,7 +462,6 @@ impl Engine {
                 nonces: &mut self.nonces,
             });
         }
-        let placeholders = cfg.placeholders.unwrap_or_default().into_placeholders();
         let a = self.policy.authorize(&http, &mut s, &placeholders);
         let mut v = wire::decision_json(&a.decision);
         v["status"] = json!(a.status());
@@ -452,85 +483,14 @@ impl Engine {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HttpInput {
-    method: String,
-    url: String,
-    #[serde(default)]
-    headers: Vec<(String, String)>,
-    #[serde(default)]
-    body: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct JwtInput {
-    crypt_key: String,
-    #[serde(default)]
-    alg: Option<String>,
-    #[serde(default)]
-    revoked: Vec<RevokedInput>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RevokedInput {
-    user_type: u8,
-    id: u64,
-    before: i64,
-}
-
-#[derive(Deserialize)]
-struct OAuthInput {
-    profile: String,
-    credentials: Value,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct PlaceholderInput {
-    customer_group_id: Option<Value>,
-    customer_website_id: Option<Value>,
-    customer_store_id: Option<Value>,
-    /// A cart id, or `false` for "no active cart".
-    cart_id: Option<Value>,
-}
-
-impl PlaceholderInput {
-    fn into_placeholders(self) -> Placeholders {
-        Placeholders {
-            customer_group_id: self.customer_group_id,
-            customer_website_id: self.customer_website_id,
-            customer_store_id: self.customer_store_id,
-            cart: self.cart_id.map(|v| {
-                if v == Value::Bool(false) {
-                    Cart::NoActiveCart
-                } else {
-                    Cart::Active(v)
-                }
-            }),
-            extra: Vec::new(),
-        }
-    }
-}
-
-/// The JSON-able part of the JS sources object (functions are dropped by
-/// `JSON.stringify`; their presence is flagged by the JS layer).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SourcesInput {
-    now: i64,
-    #[serde(default)]
-    jwt: Option<JwtInput>,
-    #[serde(default)]
-    oauth: Option<OAuthInput>,
-    #[serde(default)]
-    has_session: bool,
-    #[serde(default)]
-    session_cookie: Option<String>,
-    #[serde(default)]
-    placeholders: Option<PlaceholderInput>,
+fn revocation(v: &Value) -> Result<(u8, u64, i64), JsValue> {
+    let o = input::obj(v, "revoked[]")?;
+    let n = |k: &str| {
+        o.num(k).and_then(|x| {
+            x.ok_or_else(|| bad_input("revoked[]", format!("`{k}` must be a number")))
+        })
+    };
+    Ok((n("userType")? as u8, n("id")? as u64, n("before")? as i64))
 }
 
 /// Calls back into the JS sources object: `session(sid)`, `customerWebsite(id)`,
@@ -587,44 +547,15 @@ impl Accounts for JsCallbacks {
 
 // ---- OAuth and JWT -----------------------------------------------------------------
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SignInput {
-    method: String,
-    url: String,
-    #[serde(default)]
-    body: Option<String>,
-    #[serde(default)]
-    content_type: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CredsInput {
-    consumer_key: String,
-    consumer_secret: String,
-    #[serde(default)]
-    token: Option<String>,
-    #[serde(default)]
-    token_secret: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SignOptsInput {
-    #[serde(default)]
-    profile: Option<String>,
-    #[serde(default)]
-    signature_method: Option<String>,
-    timestamp: u64,
-    #[serde(default)]
-    nonce: Option<String>,
-    #[serde(default)]
-    realm: Option<String>,
-    #[serde(default)]
-    params: Vec<(String, String)>,
-    #[serde(default)]
-    version: Option<bool>,
+/// `{method, url, body?, contentType?}` as (method, url, content type, body).
+fn sign_input(v: &Value) -> Result<(String, String, Option<String>, Option<String>), JsValue> {
+    let o = input::obj(v, "request")?;
+    Ok((
+        o.req_str("method")?.to_string(),
+        o.req_str("url")?.to_string(),
+        o.str("contentType")?.map(str::to_string),
+        o.str("body")?.map(str::to_string),
+    ))
 }
 
 fn oauth_err(e: oauth::OAuthError) -> JsValue {
@@ -638,57 +569,65 @@ fn oauth_err(e: oauth::OAuthError) -> JsValue {
 /// Sign a request: returns `{authorization, baseString, signature, nonce, timestamp}`.
 #[wasm_bindgen(js_name = oauthSign)]
 pub fn oauth_sign(request: &str, creds: &str, opts: &str) -> Result<String, JsValue> {
-    let r: SignInput = serde_json::from_str(request).map_err(|e| bad_input("request", e))?;
-    let c: CredsInput = serde_json::from_str(creds).map_err(|e| bad_input("credentials", e))?;
-    let o: SignOptsInput = serde_json::from_str(opts).map_err(|e| bad_input("options", e))?;
+    let rv = input::parse(request, "request")?;
+    let (method, url, content_type, body) = sign_input(&rv)?;
+    let cv = input::parse(creds, "credentials")?;
+    let c = input::obj(&cv, "credentials")?;
+    let ov = input::parse(opts, "options")?;
+    let o = input::obj(&ov, "options")?;
     let profile: Profile = o
-        .profile
-        .as_deref()
+        .str("profile")?
         .unwrap_or("magento-2.4.7")
         .parse()
         .map_err(oauth_err)?;
-    let method = match o.signature_method.as_deref() {
+    let sig = match o.str("signatureMethod")? {
         None => SignatureMethod::HmacSha256,
         Some(m) => SignatureMethod::parse(m)
             .ok_or_else(|| bad_input("signatureMethod", format!("unknown method {m}")))?,
     };
+    let timestamp = o
+        .num("timestamp")?
+        .filter(|t| *t >= 0.0)
+        .ok_or_else(|| bad_input("options", "`timestamp` must be a non-negative number"))?
+        as u64;
     let opts = SignOptions {
         profile,
-        method,
-        timestamp: o.timestamp,
-        nonce: o.nonce,
-        realm: o.realm,
-        extra: o.params,
-        version: o.version.unwrap_or(true),
+        method: sig,
+        timestamp,
+        nonce: o.str("nonce")?.map(str::to_string),
+        realm: o.str("realm")?.map(str::to_string),
+        extra: o.pairs("params")?,
+        version: o.get("version").and_then(Value::as_bool).unwrap_or(true),
     };
     let creds = ClientCredentials {
-        consumer_key: c.consumer_key,
-        consumer_secret: c.consumer_secret,
-        token: c.token,
-        token_secret: c.token_secret,
+        consumer_key: c.req_str("consumerKey")?.to_string(),
+        consumer_secret: c.req_str("consumerSecret")?.to_string(),
+        token: c.str("token")?.map(str::to_string),
+        token_secret: c.str("tokenSecret")?.map(str::to_string),
     };
     let req = SignedRequest {
-        method: &r.method,
-        url: &r.url,
-        content_type: r.content_type.as_deref(),
-        body: r.body.as_deref(),
+        method: &method,
+        url: &url,
+        content_type: content_type.as_deref(),
+        body: body.as_deref(),
     };
     let s = oauth::sign(&req, &creds, &opts).map_err(oauth_err)?;
-    Ok(serde_json::to_string(&s).unwrap_or_default())
+    Ok(json!({"authorization": s.authorization, "baseString": s.base_string, "signature": s.signature, "nonce": s.nonce, "timestamp": s.timestamp}).to_string())
 }
 
 /// The base string for a request and its protocol parameters.
 #[wasm_bindgen(js_name = oauthBaseString)]
 pub fn oauth_base_string(profile: &str, request: &str, protocol: &str) -> Result<String, JsValue> {
-    let r: SignInput = serde_json::from_str(request).map_err(|e| bad_input("request", e))?;
-    let params: Vec<(String, String)> =
-        serde_json::from_str(protocol).map_err(|e| bad_input("protocol parameters", e))?;
+    let rv = input::parse(request, "request")?;
+    let (method, url, content_type, body) = sign_input(&rv)?;
+    let pv = input::parse(&format!("{{\"p\":{protocol}}}"), "protocol parameters")?;
+    let params = input::obj(&pv, "protocol parameters")?.pairs("p")?;
     let profile: Profile = profile.parse().map_err(oauth_err)?;
     let req = SignedRequest {
-        method: &r.method,
-        url: &r.url,
-        content_type: r.content_type.as_deref(),
-        body: r.body.as_deref(),
+        method: &method,
+        url: &url,
+        content_type: content_type.as_deref(),
+        body: body.as_deref(),
     };
     oauth::base_string(profile, &req, &params).map_err(oauth_err)
 }
@@ -717,27 +656,19 @@ impl OAuthVerifier {
     /// `{method, url, authorization, contentType, body}` → `{valid:true, consumerKey,
     /// token, integration}`; failures throw with Magento's status and body.
     pub fn verify(&mut self, request: &str, now: f64) -> Result<String, JsValue> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase", deny_unknown_fields)]
-        struct V {
-            method: String,
-            url: String,
-            #[serde(default)]
-            authorization: Option<String>,
-            #[serde(default)]
-            content_type: Option<String>,
-            #[serde(default)]
-            body: Option<String>,
-        }
-        let r: V = serde_json::from_str(request).map_err(|e| bad_input("request", e))?;
+        let rv = input::parse(request, "request")?;
+        let (method, url, content_type, body) = sign_input(&rv)?;
+        let authorization = input::obj(&rv, "request")?
+            .str("authorization")?
+            .map(str::to_string);
         let req = SignedRequest {
-            method: &r.method,
-            url: &r.url,
-            content_type: r.content_type.as_deref(),
-            body: r.body.as_deref(),
+            method: &method,
+            url: &url,
+            content_type: content_type.as_deref(),
+            body: body.as_deref(),
         };
         let opts = oauth::VerifyOptions::new(self.profile, now as i64);
-        match oauth::verify(&req, r.authorization.as_deref(), &self.store, &mut self.nonces, &opts) {
+        match oauth::verify(&req, authorization.as_deref(), &self.store, &mut self.nonces, &opts) {
             Ok(Some(v)) => Ok(json!({"valid": true, "consumerKey": v.consumer.key, "token": v.token.token, "integration": v.integration_id()}).to_string()),
             Ok(None) => Err(fail("EOAUTH", "not an OAuth request", json!({"status": 401, "oauthCode": "not-oauth"}))),
             Err(e) => Err(oauth_err(e)),
@@ -808,12 +739,12 @@ pub fn jwt_verify(
     let alg: JwtAlg = alg
         .parse()
         .map_err(|e: token::JwtError| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
-    let list: Vec<RevokedInput> =
-        serde_json::from_str(revoked).map_err(|e| bad_input("revoked", e))?;
-    let map: HashMap<(u8, u64), i64> = list
-        .into_iter()
-        .map(|r| ((r.user_type, r.id), r.before))
-        .collect();
+    let rv = input::parse(&format!("{{\"r\":{revoked}}}"), "revoked")?;
+    let mut map: HashMap<(u8, u64), i64> = HashMap::new();
+    for r in input::obj(&rv, "revoked")?.list("r")? {
+        let (t, id, before) = revocation(r)?;
+        map.insert((t, id), before);
+    }
     let opts = token::VerifyOptions::new(alg, now as i64).revocations(&map);
     Ok(match token::verify(token, &key, &opts) {
         Ok(c) => {
@@ -829,5 +760,5 @@ pub fn jwt_verify(
 pub fn jwt_decode(token: &str, now: f64) -> Result<String, JsValue> {
     let d = token::decode(token, (now >= 0.0).then_some(now as i64))
         .map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
-    Ok(serde_json::to_string(&d).unwrap_or_default())
+    Ok(json!({"header": d.header, "claims": d.claims, "uid": d.uid, "utypid": d.utypid, "iat": d.iat, "exp": d.exp, "secondsLeft": d.seconds_left}).to_string())
 }
