@@ -23,3 +23,6 @@ cat > "$SCRATCH/tsconfig.json" <<'JSON'
 JSON
 (cd "$SCRATCH" && "$ROOT/js/node_modules/.bin/tsc" -p tsconfig.json)
 echo "tsc --strict: types and example compile"
+
+# The package in real workerd (npm `workerd`), served on 127.0.0.1.
+MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-policy" node --test js/test-workerd/
