@@ -37,3 +37,10 @@ if [ ! -f js/node_modules/.package-lock.json ] || [ js/package-lock.json -nt js/
   echo "setup: installing js/ dev dependencies"
   (cd js && npm ci --no-audit --no-fund)
 fi
+
+# Debian's Chromium and ChromeDriver for the browser tests (Playwright drives the
+# system browser; it never downloads its own).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  echo "setup: installing chromium and chromium-driver"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi

@@ -26,3 +26,6 @@ echo "tsc --strict: types and example compile"
 
 # The package in real workerd (npm `workerd`), served on 127.0.0.1.
 MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-policy" node --test js/test-workerd/
+
+# The web build in headless Chromium (Playwright + Debian's chromium).
+MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-policy" node --test js/test-browser/
