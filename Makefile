@@ -3,10 +3,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export MAGE_POLICY_CORPUS ?= $(abspath ../shared/corpus/magento)
 
-.PHONY: test setup lint test-rust wasm-check test-js bench demo pkg fmt clean
+.PHONY: test setup lint test-rust wasm-check test-js test-wasm bench demo pkg fmt clean
 
 ## Everything: formatting, lints, the wasm32 build of the core, all Rust tests.
-test: setup lint wasm-check test-rust test-js
+test: setup lint wasm-check test-rust test-wasm test-js
 
 ## Idempotent installs: only what is missing is installed.
 setup:
@@ -23,6 +23,10 @@ wasm-check:
 ## Unit, corpus, vector, property, CLI and doc tests.
 test-rust:
 	$(CARGO) test --all-features
+
+## wasm-bindgen tests in Node and headless Chromium.
+test-wasm: setup
+	bash scripts/test-wasm.sh
 
 ## The npm package: packed, installed into a scratch project, tested in Node (ESM
 ## and CJS) and type-checked.
