@@ -29,3 +29,6 @@ MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-p
 
 # The web build in headless Chromium (Playwright + Debian's chromium).
 MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-policy" node --test js/test-browser/
+
+# A Vite 7 build of a tiny app importing the package, loaded in Chromium.
+MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_SCRATCH="$ROOT/$SCRATCH" NODE_PATH="$ROOT/js/node_modules" node --test js/test-vite/

@@ -2,26 +2,14 @@
 // init(), a decision and a signature, under a CSP with 'wasm-unsafe-eval'.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
+import { serve, launch } from '../test-support/browser.mjs';
 
 const root = process.env.MAGE_POLICY_ROOT;
 const pkg = process.env.MAGE_POLICY_PKG_DIR;
 const shots = join(root, 'target/screenshots');
 let http, browser;
-
-/** Debian's Chromium with a fresh profile; returns a browser context. */
-export async function launch() {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mp-chromium-')), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-}
 
 before(async () => {
   http = await serve({ '/pkg/': pkg, '/fixtures/': join(root, 'fixtures/sample'), '/': join(root, 'js/test-browser/page') });

@@ -1,8 +1,11 @@
-// A tiny static server on 127.0.0.1 for the browser tests: `roots` maps URL prefixes
+// Browser-test helpers: Chromium and a tiny static server on 127.0.0.1: `roots` maps URL prefixes
 // to folders. Sends the CSP a storefront would need ('wasm-unsafe-eval').
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
 
 const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.xml': 'application/xml', '.json': 'application/json', '.css': 'text/css' };
 
@@ -25,3 +28,14 @@ export function serve(roots) {
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` })));
 }
+
+/** Debian's Chromium with a fresh profile; returns a browser context. */
+export async function launch() {
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mp-chromium-')), {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
