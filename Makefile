@@ -34,8 +34,9 @@ test-js: pkg
 	bash scripts/test-js.sh
 
 ## Criterion benchmarks (figures in the README's Performance section).
-bench:
-	$(CARGO) bench --bench engine
+bench: pkg
+	$(CARGO) bench --bench engine --bench credentials
+	node js/bench/bench.mjs
 
 fmt:
 	$(CARGO) fmt --all

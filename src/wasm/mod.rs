@@ -73,15 +73,13 @@ fn store(v: &Value) -> Result<Store, JsValue> {
     })
 }
 
-/// A loaded policy and the state that lives with it (compiled roles, OAuth nonces,
-/// pre-hashed JWT keys).
+/// A loaded policy and the state that lives with it (compiled roles, OAuth nonces).
 #[wasm_bindgen]
 pub struct Engine {
     policy: Policy,
     roles: Vec<Role>,
     role_ids: HashMap<String, u32>,
     nonces: MemoryNonces,
-    jwt_keys: HashMap<String, JwtKey>,
 }
 
 fn engine(policy: Policy) -> Engine {
@@ -90,7 +88,6 @@ fn engine(policy: Policy) -> Engine {
         roles: Vec::new(),
         role_ids: HashMap::new(),
         nonces: MemoryNonces::default(),
-        jwt_keys: HashMap::new(),
     }
 }
 
@@ -343,19 +340,6 @@ impl Engine {
         serde_json::to_string(self.policy.diagnostics()).unwrap_or_else(|_| "[]".into())
     }
 
-    fn jwt_key(&mut self, crypt_key: &str) -> Result<JwtKey, JsValue> {
-        if let Some(k) = self.jwt_keys.get(crypt_key) {
-            return Ok(k.clone());
-        }
-        let k = JwtKey::from_crypt_key(crypt_key)
-            .map_err(|e| fail("EJWT", e.to_string(), json!({})))?;
-        if self.jwt_keys.len() > 16 {
-            self.jwt_keys.clear();
-        }
-        self.jwt_keys.insert(crypt_key.to_string(), k.clone());
-        Ok(k)
-    }
-
     /// Identify, decide and force parameters for one request (JSON), consulting the
     /// JS `sources` object (callbacks for sessions and accounts). Returns JSON.
     pub fn authorize(&mut self, request: &str, sources: &JsValue) -> Result<String, JsValue> {
@@ -380,7 +364,7 @@ impl Engine {
                 .unwrap_or("HS256")
                 .parse::<JwtAlg>()
                 .map_err(|e| bad_input("jwt.alg", e))?;
-            key = Some((self.jwt_key(j.req_str("cryptKey")?)?, alg));
+            key = Some((cached_jwt_key(j.req_str("cryptKey")?)?, alg));
             for r in j.list("revoked")? {
                 let (t, id, before) = revocation(r)?;
                 revoked.insert((t, id), before);
@@ -676,6 +660,27 @@ impl OAuthVerifier {
     }
 }
 
+thread_local! {
+    /// Derived JWT keys by `crypt/key`: the derivation hashes 2 KiB three times.
+    static JWT_KEYS: std::cell::RefCell<HashMap<String, JwtKey>> = std::cell::RefCell::new(HashMap::new());
+}
+
+fn cached_jwt_key(crypt_key: &str) -> Result<JwtKey, JsValue> {
+    if let Some(k) = JWT_KEYS.with(|m| m.borrow().get(crypt_key).cloned()) {
+        return Ok(k);
+    }
+    let k = JwtKey::from_crypt_key(crypt_key)
+        .map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    JWT_KEYS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 16 {
+            m.clear();
+        }
+        m.insert(crypt_key.to_string(), k.clone());
+    });
+    Ok(k)
+}
+
 /// Issue a Magento JWT (`kind`: customer, admin or integration).
 #[wasm_bindgen(js_name = jwtIssue)]
 pub fn jwt_issue(
@@ -686,8 +691,7 @@ pub fn jwt_issue(
     iat: f64,
     ttl_minutes: f64,
 ) -> Result<String, JsValue> {
-    let key = JwtKey::from_crypt_key(crypt_key)
-        .map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    let key = cached_jwt_key(crypt_key)?;
     let alg: JwtAlg = alg
         .parse()
         .map_err(|e: token::JwtError| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
@@ -734,8 +738,7 @@ pub fn jwt_verify(
     now: f64,
     revoked: &str,
 ) -> Result<String, JsValue> {
-    let key = JwtKey::from_crypt_key(crypt_key)
-        .map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    let key = cached_jwt_key(crypt_key)?;
     let alg: JwtAlg = alg
         .parse()
         .map_err(|e: token::JwtError| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
