@@ -32,10 +32,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
   cargo install wasm-bindgen-cli --version 0.2.130
 fi
 
-# JS tooling (binaryen's wasm-opt, TypeScript) from the lockfile.
+# JS tooling (binaryen's wasm-opt, TypeScript, workerd, playwright-core, Vite, the
+# benchmark peers), versions pinned by js/package-lock.json.
 if [ ! -f js/node_modules/.package-lock.json ] || [ js/package-lock.json -nt js/node_modules/.package-lock.json ]; then
   echo "setup: installing js/ dev dependencies"
-  (cd js && npm ci --no-audit --no-fund)
+  # `npm install`, not `npm ci`: with this machine's npm settings the lockfile omits
+  # other platforms' optional packages (rollup), which `npm ci` then refuses.
+  (cd js && npm install --no-audit --no-fund)
 fi
 
 # Debian's Chromium and ChromeDriver for the browser tests (Playwright drives the
