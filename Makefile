@@ -15,6 +15,7 @@ setup:
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
 ## The core must stay portable: build it for wasm32-unknown-unknown.
 wasm-check:

@@ -3,6 +3,10 @@
 //! (`js/`) turns those into the public API. Errors cross as JSON strings
 //! `{"code","message",…}` that the JS layer rethrows as `Error` subclasses.
 
+// The decision exports take the principal as positional numbers on purpose: passing
+// an object would cost a conversion on every call of the hottest function.
+#![allow(clippy::too_many_arguments)]
+
 use std::collections::HashMap;
 
 use serde_json::{json, Value};
@@ -222,6 +226,23 @@ impl Engine {
         }
     }
 
+    /// Build the principal from its numbers (`[kind, website, flags, role]`, and the
+    /// id), decide, and hand the decision to `f`.
+    fn with_decision<R>(
+        &self,
+        method: &str,
+        path: &str,
+        [kind, website, flags, role]: [u32; 4],
+        id: f64,
+        f: impl FnOnce(&crate::Decision<'_>, &Principal) -> R,
+    ) -> R {
+        let p = self.principal(kind as u8, id, website, flags, role);
+        let d = self
+            .policy
+            .decide(&Request::new(method, path).https(flags & 2 == 0), &p);
+        f(&d, &p)
+    }
+
     /// Decide: `kind` 0 guest, 1 customer, 2 admin, 3 integration; `flags` bit 0
     /// emulated, bit 1 plain HTTP. Returns status | outcome << 10 | (route + 1) << 14.
     pub fn decide(
@@ -234,13 +255,17 @@ impl Engine {
         flags: u32,
         role: u32,
     ) -> u32 {
-        let p = self.principal(kind, id, website, flags, role);
-        let d = self
-            .policy
-            .decide(&Request::new(method, path).https(flags & 2 == 0), &p);
-        let outcome = OUTCOMES.iter().position(|o| *o == d.outcome()).unwrap_or(1) as u32;
-        let route = d.route().map(|r| r.index as u32 + 1).unwrap_or(0);
-        d.status() as u32 | outcome << 10 | route << 14
+        self.with_decision(
+            method,
+            path,
+            [kind as u32, website, flags, role],
+            id,
+            |d, _| {
+                let outcome = OUTCOMES.iter().position(|o| *o == d.outcome()).unwrap_or(1) as u32;
+                let route = d.route().map(|r| r.index as u32 + 1).unwrap_or(0);
+                d.status() as u32 | outcome << 10 | route << 14
+            },
+        )
     }
 
     /// The full decision as JSON (see `wire::decision_json`), with Magento's body.
@@ -255,13 +280,17 @@ impl Engine {
         flags: u32,
         role: u32,
     ) -> String {
-        let p = self.principal(kind, id, website, flags, role);
-        let d = self
-            .policy
-            .decide(&Request::new(method, path).https(flags & 2 == 0), &p);
-        let mut v = wire::decision_json(&d);
-        v["body"] = d.body().map(Value::String).unwrap_or(Value::Null);
-        v.to_string()
+        self.with_decision(
+            method,
+            path,
+            [kind as u32, website, flags, role],
+            id,
+            |d, _| {
+                let mut v = wire::decision_json(d);
+                v["body"] = d.body().map(Value::String).unwrap_or(Value::Null);
+                v.to_string()
+            },
+        )
     }
 
     /// The decision in words.
@@ -275,11 +304,13 @@ impl Engine {
         flags: u32,
         role: u32,
     ) -> String {
-        let p = self.principal(kind, id, website, flags, role);
-        let d = self
-            .policy
-            .decide(&Request::new(method, path).https(flags & 2 == 0), &p);
-        wire::explain(&d, &p)
+        self.with_decision(
+            method,
+            path,
+            [kind as u32, website, flags, role],
+            id,
+            wire::explain,
+        )
     }
 
     /// Every route with the principal's access: JSON list.
