@@ -62,6 +62,17 @@ pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/// The value of each byte in the URL alphabet (255: not in it).
+const URL_VALUES: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[URL[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// Base64 (RFC 4648 §4 or §5); a dozen lines instead of a crate, for the wasm size.
 fn encode(data: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
@@ -93,7 +104,10 @@ pub(crate) fn b64url(data: &[u8]) -> String {
 /// Strict base64url without padding: other characters, padding, and non-canonical
 /// trailing bits are refused.
 pub(crate) fn b64url_decode(s: &str) -> Option<Vec<u8>> {
-    let value = |c: u8| URL.iter().position(|&a| a == c).map(|p| p as u32);
+    let value = |c: u8| match URL_VALUES[c as usize] {
+        255 => None,
+        v => Some(v as u32),
+    };
     if s.len() % 4 == 1 {
         return None;
     }
