@@ -313,10 +313,27 @@ function createApi(wasm) {
      * `options`: `{ profile?, signatureMethod?, timestamp?, nonce?, realm?, params?, version? }`.
      */
     sign(request, credentials, options) {
-      const o = { ...(options || {}) };
-      if (o.timestamp === undefined) o.timestamp = Math.floor(Date.now() / 1000);
-      if (o.params && !Array.isArray(o.params)) o.params = Object.entries(o.params);
-      return JSON.parse(guard(() => wasm.oauthSign(json(request, 'request'), json(credentials, 'credentials'), json(o, 'options'))));
+      const o = options || {};
+      if (!request || typeof request !== 'object') throw new InputError('request must be { method, url, body?, contentType? }');
+      if (!credentials || typeof credentials !== 'object') throw new InputError('credentials must be { consumerKey, consumerSecret, token?, tokenSecret? }');
+      const timestamp = o.timestamp !== undefined ? Number(o.timestamp) : Math.floor(Date.now() / 1000);
+      let params = '';
+      if (o.params) {
+        const list = Array.isArray(o.params) ? o.params : Object.entries(o.params);
+        params = list.map(([k, v]) => `${requireString(k, 'params name')}=${requireString(v, 'params value')}`).join('\n');
+      }
+      const opt = (v, what) => (v === undefined || v === null ? undefined : requireString(v, what));
+      const out = guard(() => wasm.oauthSign(
+        requireString(request.method, 'request.method'), requireString(request.url, 'request.url'),
+        opt(request.contentType, 'request.contentType') || '', opt(request.body, 'request.body'),
+        requireString(credentials.consumerKey, 'consumerKey'), requireString(credentials.consumerSecret, 'consumerSecret'),
+        opt(credentials.token, 'token'), opt(credentials.tokenSecret, 'tokenSecret'),
+        opt(o.profile, 'profile') || '', opt(o.signatureMethod, 'signatureMethod') || '', timestamp,
+        opt(o.nonce, 'nonce'), opt(o.realm, 'realm'), params, o.version === undefined ? true : !!o.version));
+      const a = out.indexOf('\n');
+      const b = out.indexOf('\n', a + 1);
+      const c = out.indexOf('\n', b + 1);
+      return { authorization: out.slice(0, a), baseString: out.slice(a + 1, b), signature: out.slice(b + 1, c), nonce: out.slice(c + 1), timestamp };
     },
     /** The base string a profile computes for a request and its oauth_* parameters. */
     baseString(profile, request, protocolParams) {
@@ -355,7 +372,14 @@ function createApi(wasm) {
     verify(token, o) {
       if (!o || typeof o !== 'object') throw new InputError('jwt.verify expects options { cryptKey }');
       const now = o.now !== undefined ? o.now : Math.floor(Date.now() / 1000);
-      return JSON.parse(guard(() => wasm.jwtVerify(requireString(token, 'token'), requireString(o.cryptKey, 'cryptKey'), o.alg || 'HS256', Number(now), json(o.revoked || [], 'revoked'))));
+      const revoked = o.revoked && o.revoked.length ? json(o.revoked, 'revoked') : '';
+      const out = guard(() => wasm.jwtVerify(requireString(token, 'token'), requireString(o.cryptKey, 'cryptKey'), o.alg || 'HS256', Number(now), revoked));
+      if (out.charCodeAt(0) === 49 /* '1' */) {
+        const [, uid, utypid, iat, exp] = out.split(' ');
+        return { valid: true, uid: Number(uid), utypid: Number(utypid), iat: Number(iat), exp: Number(exp) };
+      }
+      const sp = out.indexOf(' ', 2);
+      return { valid: false, reason: out.slice(2, sp), message: out.slice(sp + 1) };
     },
     /** Read a token WITHOUT verifying it (browser-safe: no key). Never use it to decide access. */
     decode(token, now) {

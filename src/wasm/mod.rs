@@ -581,53 +581,80 @@ fn oauth_err(e: oauth::OAuthError) -> JsValue {
     )
 }
 
-/// Sign a request: returns `{authorization, baseString, signature, nonce, timestamp}`.
+/// Sign a request. Arguments are positional strings (empty = absent) so that no JSON
+/// is parsed on the hot path; `params` is `name=value` lines (rare: oauth_callback,
+/// oauth_verifier). Returns `authorization \n baseString \n signature \n nonce`
+/// (the nonce last: a caller-chosen nonce may contain anything).
 #[wasm_bindgen(js_name = oauthSign)]
-pub fn oauth_sign(request: &str, creds: &str, opts: &str) -> Result<String, JsValue> {
-    let rv = input::parse(request, "request")?;
-    let (method, url, content_type, body) = sign_input(&rv)?;
-    let cv = input::parse(creds, "credentials")?;
-    let c = input::obj(&cv, "credentials")?;
-    let ov = input::parse(opts, "options")?;
-    let o = input::obj(&ov, "options")?;
-    let profile: Profile = o
-        .str("profile")?
-        .unwrap_or("magento-2.4.7")
-        .parse()
-        .map_err(oauth_err)?;
-    let sig = match o.str("signatureMethod")? {
-        None => SignatureMethod::HmacSha256,
-        Some(m) => SignatureMethod::parse(m)
+pub fn oauth_sign(
+    method: &str,
+    url: &str,
+    content_type: &str,
+    body: Option<String>,
+    consumer_key: &str,
+    consumer_secret: &str,
+    token: Option<String>,
+    token_secret: Option<String>,
+    profile: &str,
+    signature_method: &str,
+    timestamp: f64,
+    nonce: Option<String>,
+    realm: Option<String>,
+    params: &str,
+    version: bool,
+) -> Result<String, JsValue> {
+    let profile: Profile = if profile.is_empty() {
+        Ok(Profile::Magento247)
+    } else {
+        profile.parse()
+    }
+    .map_err(oauth_err)?;
+    let method_sig = match signature_method {
+        "" => SignatureMethod::HmacSha256,
+        m => SignatureMethod::parse(m)
             .ok_or_else(|| bad_input("signatureMethod", format!("unknown method {m}")))?,
     };
-    let timestamp = o
-        .num("timestamp")?
-        .filter(|t| *t >= 0.0)
-        .ok_or_else(|| bad_input("options", "`timestamp` must be a non-negative number"))?
-        as u64;
+    if !(timestamp.is_finite() && timestamp >= 0.0) {
+        return Err(bad_input(
+            "options",
+            "`timestamp` must be a non-negative number",
+        ));
+    }
+    let extra = params
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            l.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| bad_input("params", format!("`{l}` is not name=value")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let opts = SignOptions {
         profile,
-        method: sig,
-        timestamp,
-        nonce: o.str("nonce")?.map(str::to_string),
-        realm: o.str("realm")?.map(str::to_string),
-        extra: o.pairs("params")?,
-        version: o.get("version").and_then(Value::as_bool).unwrap_or(true),
+        method: method_sig,
+        timestamp: timestamp as u64,
+        nonce,
+        realm,
+        extra,
+        version,
     };
     let creds = ClientCredentials {
-        consumer_key: c.req_str("consumerKey")?.to_string(),
-        consumer_secret: c.req_str("consumerSecret")?.to_string(),
-        token: c.str("token")?.map(str::to_string),
-        token_secret: c.str("tokenSecret")?.map(str::to_string),
+        consumer_key: consumer_key.to_string(),
+        consumer_secret: consumer_secret.to_string(),
+        token,
+        token_secret,
     };
     let req = SignedRequest {
-        method: &method,
-        url: &url,
-        content_type: content_type.as_deref(),
+        method,
+        url,
+        content_type: (!content_type.is_empty()).then_some(content_type),
         body: body.as_deref(),
     };
     let s = oauth::sign(&req, &creds, &opts).map_err(oauth_err)?;
-    Ok(json!({"authorization": s.authorization, "baseString": s.base_string, "signature": s.signature, "nonce": s.nonce, "timestamp": s.timestamp}).to_string())
+    Ok(format!(
+        "{}\n{}\n{}\n{}",
+        s.authorization, s.base_string, s.signature, s.nonce
+    ))
 }
 
 /// The base string for a request and its protocol parameters.
@@ -760,7 +787,9 @@ pub fn jwt_issue(
     r.map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))
 }
 
-/// Verify a Magento JWT: `{valid, uid, utypid, iat, exp}` or `{valid:false, reason, message}`.
+/// Verify a Magento JWT. `revoked`: a JSON list of `{userType, id, before}`, or `""`.
+/// Returns `"1 uid utypid iat exp"` or `"0 reason message"` (a compact string: this is
+/// a hot path and JSON would dominate it).
 #[wasm_bindgen(js_name = jwtVerify)]
 pub fn jwt_verify(
     token: &str,
@@ -773,20 +802,22 @@ pub fn jwt_verify(
     let alg: JwtAlg = alg
         .parse()
         .map_err(|e: token::JwtError| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
-    let rv = input::parse(&format!("{{\"r\":{revoked}}}"), "revoked")?;
     let mut map: HashMap<(u8, u64), i64> = HashMap::new();
-    for r in input::obj(&rv, "revoked")?.list("r")? {
-        let (t, id, before) = revocation(r)?;
-        map.insert((t, id), before);
-    }
-    let opts = token::VerifyOptions::new(alg, now as i64).revocations(&map);
-    Ok(match token::verify(token, &key, &opts) {
-        Ok(c) => {
-            json!({"valid": true, "uid": c.uid, "utypid": c.utypid, "iat": c.iat, "exp": c.exp})
+    if !revoked.is_empty() {
+        let rv = input::parse(&format!("{{\"r\":{revoked}}}"), "revoked")?;
+        for r in input::obj(&rv, "revoked")?.list("r")? {
+            let (t, id, before) = revocation(r)?;
+            map.insert((t, id), before);
         }
-        Err(e) => json!({"valid": false, "reason": e.reason(), "message": e.to_string()}),
     }
-    .to_string())
+    let mut opts = token::VerifyOptions::new(alg, now as i64);
+    if !map.is_empty() {
+        opts = opts.revocations(&map);
+    }
+    Ok(match token::verify(token, &key, &opts) {
+        Ok(c) => format!("1 {} {} {} {}", c.uid, c.utypid, c.iat, c.exp),
+        Err(e) => format!("0 {} {}", e.reason(), e),
+    })
 }
 
 /// Decode without verifying (`now` < 0: no seconds-left figure).
