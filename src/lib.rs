@@ -48,6 +48,7 @@ mod diag;
 mod fasthash;
 pub mod identity;
 mod json;
+mod jsonparse;
 pub mod manual;
 pub mod oauth;
 pub mod params;

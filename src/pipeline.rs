@@ -133,14 +133,16 @@ impl Policy {
             .header("Content-Type")
             .is_some_and(|c| c.to_ascii_lowercase().contains("json"));
         let mut input: Value = match req.body {
-            Some(b) if is_json && !b.trim().is_empty() => match serde_json::from_str(b) {
-                Ok(v @ Value::Object(_)) => v,
-                _ => {
-                    // Magento fails to decode the body before any service runs.
-                    out.failure = Some((400, magento_message("Decoding error.")));
-                    return out;
+            Some(b) if is_json && !b.trim().is_empty() => {
+                match crate::jsonparse::parse(b.as_bytes()) {
+                    Ok(v @ Value::Object(_)) => v,
+                    _ => {
+                        // Magento fails to decode the body before any service runs.
+                        out.failure = Some((400, magento_message("Decoding error.")));
+                        return out;
+                    }
                 }
-            },
+            }
             _ => Value::Object(Default::default()),
         };
         match out

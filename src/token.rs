@@ -403,7 +403,7 @@ fn split(token: &str) -> Result<Parts<'_>, JwtError> {
     let json = |part: &str, what: &str| -> Result<Map<String, Value>, JwtError> {
         let bytes = crypto::b64url_decode(part)
             .ok_or_else(|| JwtError::Malformed(format!("{what} is not base64url")))?;
-        match serde_json::from_slice::<Value>(&bytes) {
+        match crate::jsonparse::parse(&bytes) {
             Ok(Value::Object(m)) => Ok(m),
             _ => Err(JwtError::Malformed(format!("{what} is not a JSON object"))),
         }

@@ -235,7 +235,8 @@ impl MemoryCredentials {
         use serde_json::Value;
         type Entry = (String, serde_json::Map<String, Value>);
         let err = |m: String| format!("credentials file: {m}");
-        let root: Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+        let root: Value =
+            crate::jsonparse::parse(text.as_bytes()).map_err(|e| err(e.to_string()))?;
         let section = |name: &str| -> Result<Vec<Entry>, String> {
             match root.get(name) {
                 None | Some(Value::Null) => Ok(Vec::new()),

@@ -13,7 +13,7 @@ pub(super) struct Obj<'a> {
 }
 
 pub(super) fn parse(text: &str, what: &'static str) -> Result<Value, JsValue> {
-    serde_json::from_str(text).map_err(|e| bad_input(what, e))
+    crate::jsonparse::parse(text.as_bytes()).map_err(|e| bad_input(what, e))
 }
 
 pub(super) fn obj<'a>(v: &'a Value, what: &'static str) -> Result<Obj<'a>, JsValue> {
