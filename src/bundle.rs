@@ -27,8 +27,6 @@
 //! # Ok::<(), mage_policy::ConfigError>(())
 //! ```
 
-use std::collections::HashSet;
-
 use crate::acl::{AclResource, AclTree};
 use crate::config::{ParamDef, RouteDef};
 use crate::policy::{AccountShare, Policy, Settings};
@@ -314,7 +312,6 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Policy, BundleError> {
 
     let n = r.count()?;
     let mut acl = AclTree::default();
-    let mut seen = HashSet::new();
     for i in 0..n {
         let id = r.str()?;
         let title = r.opt_str()?;
@@ -328,7 +325,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Policy, BundleError> {
                 )))
             }
         };
-        if !seen.insert(id.clone()) {
+        if acl.contains(&id) {
             return Err(r.err(format!("ACL id `{id}` appears twice")));
         }
         acl.push(AclResource {

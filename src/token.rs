@@ -257,6 +257,16 @@ pub trait Revocations {
     fn revoked_before(&self, user_type: u8, user_id: u64) -> Option<i64>;
 }
 
+/// A short list of `((user_type, user_id), revoke_before)` (what a browser or edge
+/// worker usually holds).
+impl Revocations for Vec<((u8, u64), i64)> {
+    fn revoked_before(&self, user_type: u8, user_id: u64) -> Option<i64> {
+        self.iter()
+            .find(|(k, _)| *k == (user_type, user_id))
+            .map(|(_, v)| *v)
+    }
+}
+
 impl Revocations for HashMap<(u8, u64), i64> {
     fn revoked_before(&self, user_type: u8, user_id: u64) -> Option<i64> {
         self.get(&(user_type, user_id)).copied()

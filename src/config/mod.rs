@@ -131,11 +131,12 @@ pub(crate) fn load(
     // a warning, since it is almost always a typo or a missing module.
     if let Some(doc) = &webapi_doc {
         if !acl_files.is_empty() {
-            let mut seen = std::collections::HashSet::new();
+            let mut seen: Vec<&str> = Vec::new();
             for (rf, el) in webapi::resource_refs(doc) {
-                if rf == "anonymous" || rf == "self" || tree.contains(rf) || !seen.insert(rf) {
+                if rf == "anonymous" || rf == "self" || tree.contains(rf) || seen.contains(&rf) {
                     continue;
                 }
+                seen.push(rf);
                 diags.push(
                     Diagnostic::warning(
                         "undefined-acl-id",

@@ -197,9 +197,9 @@ pub(crate) struct RouteTable {
 
 /// Convert the merged document (spec §1.2).
 pub(crate) fn convert(root: &Element, map: &SourceMap, out: &mut Vec<Diagnostic>) -> RouteTable {
-    use std::collections::HashMap;
     let mut table = RouteTable::default();
-    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    // "METHOD url" → route position (the one map type of the crate, see fasthash).
+    let mut by_key: crate::fasthash::FastMap<String, u32> = Default::default();
     for route in root.elements().filter(|e| e.name == "route") {
         let (Some(url), Some(method)) = (route.attr("url"), route.attr("method")) else {
             continue; // reported by check_file
@@ -285,23 +285,20 @@ pub(crate) fn convert(root: &Element, map: &SourceMap, out: &mut Vec<Diagnostic>
             parameters,
             input_array_size_limit,
         };
-        let key = (url.clone(), method);
+        let key = format!("{method} {url}");
         match by_key.get(&key) {
             Some(&i) => {
                 out.push(
                     Diagnostic::warning(
                         "duplicate-route",
-                        format!(
-                            "route {} {} is declared twice in one file; the later declaration wins",
-                            key.1, key.0
-                        ),
+                        format!("route {method} {url} is declared twice in one file; the later declaration wins"),
                     )
                     .at(map.locate(route.pos)),
                 );
-                table.routes[i] = def;
+                table.routes[i as usize] = def;
             }
             None => {
-                by_key.insert(key, table.routes.len());
+                by_key.insert(key, table.routes.len() as u32);
                 table.routes.push(def);
             }
         }

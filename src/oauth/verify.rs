@@ -212,19 +212,36 @@ impl NonceStore for MemoryNonces {
 /// "consumer":"<key>","type":"access"}}}`.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryCredentials {
-    consumers: HashMap<String, ConsumerRecord>,
-    tokens: HashMap<String, TokenRecord>,
+    consumers: Vec<ConsumerRecord>,
+    tokens: Vec<TokenRecord>,
+    /// key → position in `consumers`, token → position in `tokens`.
+    consumer_index: crate::fasthash::FastMap<String, u32>,
+    token_index: crate::fasthash::FastMap<String, u32>,
 }
 
 impl MemoryCredentials {
     /// Add a consumer.
     pub fn add_consumer(&mut self, c: ConsumerRecord) {
-        self.consumers.insert(c.key.clone(), c);
+        match self.consumer_index.get(&c.key) {
+            Some(&i) => self.consumers[i as usize] = c,
+            None => {
+                self.consumer_index
+                    .insert(c.key.clone(), self.consumers.len() as u32);
+                self.consumers.push(c);
+            }
+        }
     }
 
     /// Add a token row.
     pub fn add_token(&mut self, t: TokenRecord) {
-        self.tokens.insert(t.token.clone(), t);
+        match self.token_index.get(&t.token) {
+            Some(&i) => self.tokens[i as usize] = t,
+            None => {
+                self.token_index
+                    .insert(t.token.clone(), self.tokens.len() as u32);
+                self.tokens.push(t);
+            }
+        }
     }
 
     /// Read the JSON file format. Consumer ids count from 1 in key order unless
@@ -304,10 +321,10 @@ impl MemoryCredentials {
                     )))
                 }
             };
-            let consumer_id =
-                out.consumers.get(&consumer).map(|c| c.id).ok_or_else(|| {
-                    err(format!("token {token} names unknown consumer {consumer}"))
-                })?;
+            let consumer_id = out
+                .consumer(&consumer)
+                .map(|c| c.id)
+                .ok_or_else(|| err(format!("token {token} names unknown consumer {consumer}")))?;
             out.add_token(TokenRecord {
                 token,
                 secret,
@@ -323,10 +340,14 @@ impl MemoryCredentials {
 
 impl CredentialStore for MemoryCredentials {
     fn consumer(&self, key: &str) -> Option<ConsumerRecord> {
-        self.consumers.get(key).cloned()
+        self.consumer_index
+            .get(key)
+            .map(|&i| self.consumers[i as usize].clone())
     }
     fn token(&self, token: &str) -> Option<TokenRecord> {
-        self.tokens.get(token).cloned()
+        self.token_index
+            .get(token)
+            .map(|&i| self.tokens[i as usize].clone())
     }
 }
 

@@ -35,7 +35,7 @@ struct Compiled {
 
 #[derive(Debug, Default, Clone)]
 struct Node {
-    literal: FastMap<Box<str>, u32>,
+    literal: FastMap<String, u32>,
     /// Literal children whose text is a PHP numeric string (`1`, `01`, `1e0`…): a
     /// numeric path segment may match them loosely.
     numeric: Vec<(Box<str>, u32)>,
@@ -48,8 +48,11 @@ struct Node {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Router {
     compiled: Vec<Compiled>,
-    /// url → [(method as written, route index)] for the exact shortcut.
-    exact: FastMap<Box<str>, Vec<(Box<str>, u32)>>,
+    /// url → position in `exact_lists` for the exact shortcut. (`FastMap<String, u32>`
+    /// everywhere keeps the wasm build to one hash-map instantiation.)
+    exact: FastMap<String, u32>,
+    /// [(method as written, route index)] per url.
+    exact_lists: Vec<Vec<(Box<str>, u32)>>,
     /// Trie nodes per upper-cased method (node 0 is the root); a handful of methods,
     /// so a list beats a map.
     tries: Vec<(Box<str>, Vec<Node>)>,
@@ -135,11 +138,12 @@ impl Router {
                 vars,
                 rank: rank[i],
             });
-            router
-                .exact
-                .entry(def.url.as_str().into())
-                .or_default()
-                .push((def.method.as_str().into(), i as u32));
+            let next = router.exact_lists.len() as u32;
+            let slot = *router.exact.entry(def.url.clone()).or_insert(next);
+            if slot == next {
+                router.exact_lists.push(Vec::new());
+            }
+            router.exact_lists[slot as usize].push((def.method.as_str().into(), i as u32));
             let upper = def.method.to_ascii_uppercase();
             let slot = match router.tries.iter().position(|(m, _)| **m == *upper) {
                 Some(i) => i,
@@ -164,7 +168,7 @@ impl Router {
                         match variable_name(seg) {
                             Some(_) => parent.var = Some(n),
                             None => {
-                                parent.literal.insert(seg.into(), n);
+                                parent.literal.insert(seg.to_string(), n);
                                 if php::is_numeric(seg) {
                                     parent.numeric.push((seg.into(), n));
                                 }
@@ -183,8 +187,11 @@ impl Router {
     /// (upper case).
     pub(crate) fn lookup<'a>(&'a self, path: &'a str, method: &str) -> Option<RouteMatch<'a>> {
         // 1. Exact shortcut: byte-equal url and method.
-        if let Some(list) = self.exact.get(path) {
-            if let Some(&(_, i)) = list.iter().find(|(m, _)| &**m == method) {
+        if let Some(&slot) = self.exact.get(path) {
+            if let Some(&(_, i)) = self.exact_lists[slot as usize]
+                .iter()
+                .find(|(m, _)| &**m == method)
+            {
                 return Some(RouteMatch {
                     route: i,
                     params: Vec::new(),

@@ -31,7 +31,8 @@ impl Store {
 /// inactive ones included, admin excluded; `all` selects the admin store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stores {
-    by_code: crate::fasthash::FastMap<String, Store>,
+    /// Store code → position in `list`.
+    by_code: crate::fasthash::FastMap<String, u32>,
     list: Vec<Store>,
     default: Store,
 }
@@ -67,17 +68,17 @@ impl Stores {
     /// Build a store list; `default` names the store used when a path has no store code.
     pub fn new(stores: Vec<Store>, default: &str) -> Result<Stores, StoreError> {
         let mut by_code = crate::fasthash::FastMap::default();
-        for s in &stores {
+        for (i, s) in stores.iter().enumerate() {
             if s.code == "admin" || s.code == "all" {
                 return Err(StoreError::Reserved(s.code.clone()));
             }
-            if by_code.insert(s.code.clone(), s.clone()).is_some() {
+            if by_code.insert(s.code.clone(), i as u32).is_some() {
                 return Err(StoreError::DuplicateCode(s.code.clone()));
             }
         }
         let default = by_code
             .get(default)
-            .cloned()
+            .map(|&i| stores[i as usize].clone())
             .ok_or_else(|| StoreError::UnknownDefault(default.to_string()))?;
         Ok(Stores {
             by_code,
@@ -88,7 +89,7 @@ impl Stores {
 
     /// The store named by `code`, if any.
     pub fn get(&self, code: &str) -> Option<&Store> {
-        self.by_code.get(code)
+        self.by_code.get(code).map(|&i| &self.list[i as usize])
     }
 
     /// The store used when a path names none.

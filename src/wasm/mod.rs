@@ -7,8 +7,6 @@
 // an object would cost a conversion on every call of the hottest function.
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
@@ -82,7 +80,7 @@ fn store(v: &Value) -> Result<Store, JsValue> {
 pub struct Engine {
     policy: Policy,
     roles: Vec<Role>,
-    role_ids: HashMap<String, u32>,
+    role_ids: crate::fasthash::FastMap<String, u32>,
     nonces: MemoryNonces,
 }
 
@@ -90,7 +88,7 @@ fn engine(policy: Policy) -> Engine {
     Engine {
         policy,
         roles: Vec::new(),
-        role_ids: HashMap::new(),
+        role_ids: Default::default(),
         nonces: MemoryNonces::default(),
     }
 }
@@ -387,7 +385,7 @@ impl Engine {
             cfg.num("now")?
                 .ok_or_else(|| bad_input("sources", "`now` must be a number"))? as i64;
         let mut key = None;
-        let mut revoked: HashMap<(u8, u64), i64> = HashMap::new();
+        let mut revoked: Vec<((u8, u64), i64)> = Vec::new();
         if let Some(j) = cfg.get("jwt") {
             let j = input::obj(j, "sources.jwt")?;
             let alg = j
@@ -398,7 +396,8 @@ impl Engine {
             key = Some((cached_jwt_key(j.req_str("cryptKey")?)?, alg));
             for r in j.list("revoked")? {
                 let (t, id, before) = revocation(r)?;
-                revoked.insert((t, id), before);
+                revoked.retain(|(k, _)| *k != (t, id));
+                revoked.push(((t, id), before));
             }
         }
         let creds = match cfg.get("oauth") {
@@ -720,11 +719,16 @@ impl OAuthVerifier {
 
 thread_local! {
     /// Derived JWT keys by `crypt/key`: the derivation hashes 2 KiB three times.
-    static JWT_KEYS: std::cell::RefCell<HashMap<String, JwtKey>> = std::cell::RefCell::new(HashMap::new());
+    static JWT_KEYS: std::cell::RefCell<Vec<(String, JwtKey)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn cached_jwt_key(crypt_key: &str) -> Result<JwtKey, JsValue> {
-    if let Some(k) = JWT_KEYS.with(|m| m.borrow().get(crypt_key).cloned()) {
+    if let Some(k) = JWT_KEYS.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|(c, _)| c == crypt_key)
+            .map(|(_, k)| k.clone())
+    }) {
         return Ok(k);
     }
     let k = JwtKey::from_crypt_key(crypt_key)
@@ -734,7 +738,7 @@ fn cached_jwt_key(crypt_key: &str) -> Result<JwtKey, JsValue> {
         if m.len() >= 16 {
             m.clear();
         }
-        m.insert(crypt_key.to_string(), k.clone());
+        m.push((crypt_key.to_string(), k.clone()));
     });
     Ok(k)
 }
@@ -802,12 +806,13 @@ pub fn jwt_verify(
     let alg: JwtAlg = alg
         .parse()
         .map_err(|e: token::JwtError| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
-    let mut map: HashMap<(u8, u64), i64> = HashMap::new();
+    let mut map: Vec<((u8, u64), i64)> = Vec::new();
     if !revoked.is_empty() {
         let rv = input::parse(&format!("{{\"r\":{revoked}}}"), "revoked")?;
         for r in input::obj(&rv, "revoked")?.list("r")? {
             let (t, id, before) = revocation(r)?;
-            map.insert((t, id), before);
+            map.retain(|(k, _)| *k != (t, id));
+            map.push(((t, id), before));
         }
     }
     let mut opts = token::VerifyOptions::new(alg, now as i64);
