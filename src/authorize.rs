@@ -138,6 +138,22 @@ pub enum Outcome {
     NotModelled,
 }
 
+impl Outcome {
+    /// The kebab-case name (`allowed`, `unauthorized`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::NotRest => "not-rest",
+            Outcome::MethodNotAllowed => "method-not-allowed",
+            Outcome::NotProcessable => "not-processable",
+            Outcome::NoRoute => "no-route",
+            Outcome::Unauthorized => "unauthorized",
+            Outcome::HttpsRequired => "https-required",
+            Outcome::NotModelled => "not-modelled",
+        }
+    }
+}
+
 /// The route a request resolved to.
 #[derive(Debug, Clone, Copy)]
 pub struct MatchedRoute<'p> {

@@ -164,6 +164,18 @@ pub enum Via {
     Guest,
 }
 
+impl Via {
+    /// `bearer`, `session`, `oauth` or `guest`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::Bearer => "bearer",
+            Via::Session => "session",
+            Via::OAuth => "oauth",
+            Via::Guest => "guest",
+        }
+    }
+}
+
 /// The caller, how it was found, and what was passed over on the way.
 #[derive(Debug, Clone)]
 pub struct Identity {

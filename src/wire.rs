@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::acl::Role;
 use crate::authorize::{Decision, Principal};
@@ -144,15 +144,15 @@ fn pairs(list: &[(&str, std::borrow::Cow<'_, str>)]) -> Value {
     )
 }
 
-/// A decision as a JSON object (the command-line `decide` output line).
+/// A decision as a JSON object (the command-line `decide` output line). Built
+/// without `json!`, which would pull serde's serializer into the wasm build.
 pub fn decision_json(d: &Decision<'_>) -> Value {
+    use crate::json::obj;
+    let strs = |list: &[&str]| Value::Array(list.iter().map(|s| Value::from(*s)).collect());
     let mut o = Map::new();
-    o.insert("status".into(), json!(d.status()));
-    o.insert("allowed".into(), json!(d.allowed()));
-    o.insert(
-        "outcome".into(),
-        serde_json::to_value(d.outcome()).unwrap_or(Value::Null),
-    );
+    o.insert("status".into(), Value::from(d.status()));
+    o.insert("allowed".into(), Value::from(d.allowed()));
+    o.insert("outcome".into(), Value::from(d.outcome().name()));
     o.insert(
         "message".into(),
         d.message().map(Value::String).unwrap_or(Value::Null),
@@ -171,11 +171,14 @@ pub fn decision_json(d: &Decision<'_>) -> Value {
         "route".into(),
         d.route()
             .map(|r| {
-                json!({
-                    "url": r.def.url,
-                    "method": r.def.method,
-                    "service": format!("{}::{}", r.def.service_class, r.def.service_method),
-                })
+                obj([
+                    ("url", r.def.url.as_str().into()),
+                    ("method", r.def.method.as_str().into()),
+                    (
+                        "service",
+                        format!("{}::{}", r.def.service_class, r.def.service_method).into(),
+                    ),
+                ])
             })
             .unwrap_or(Value::Null),
     );
@@ -183,16 +186,22 @@ pub fn decision_json(d: &Decision<'_>) -> Value {
     if !d.leftover_params().is_empty() {
         o.insert("leftover".into(), pairs(d.leftover_params()));
     }
-    o.insert("resources".into(), json!(d.required()));
-    o.insert("missing".into(), json!(d.missing()));
+    let required: Vec<&str> = d.required().iter().map(String::as_str).collect();
+    o.insert("resources".into(), strs(&required));
+    o.insert("missing".into(), strs(d.missing()));
+    let st = d.store();
     o.insert(
         "store".into(),
-        json!({"code": d.store().code, "id": d.store().id, "websiteId": d.store().website_id}),
+        obj([
+            ("code", st.code.as_str().into()),
+            ("id", st.id.into()),
+            ("websiteId", st.website_id.into()),
+        ]),
     );
     o.insert(
         "processor".into(),
         d.processor()
-            .and_then(|p| serde_json::to_value(p).ok())
+            .map(|p| Value::from(p.name()))
             .unwrap_or(Value::Null),
     );
     Value::Object(o)
@@ -252,10 +261,16 @@ pub fn explain(d: &Decision<'_>, principal: &Principal) -> String {
             }
         ));
         for (k, v) in d.params() {
-            s.push_str(&format!("  path parameter {k} = {v:?}\n"));
+            s.push_str(&format!(
+                "  path parameter {k} = \"{}\"\n",
+                v.escape_debug()
+            ));
         }
         for (k, v) in d.leftover_params() {
-            s.push_str(&format!("  leftover parameter {k} = {v:?} (from a losing candidate; stays in the request)\n"));
+            s.push_str(&format!(
+                "  leftover parameter {k} = \"{}\" (from a losing candidate; stays in the request)\n",
+                v.escape_debug()
+            ));
         }
         s.push_str(&format!(
             "  requires (all of): {}\n",

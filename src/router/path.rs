@@ -117,6 +117,18 @@ pub enum Processor {
     Schema,
 }
 
+impl Processor {
+    /// `sync`, `async`, `async-bulk` or `schema`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Processor::Sync => "sync",
+            Processor::Async => "async",
+            Processor::AsyncBulk => "async-bulk",
+            Processor::Schema => "schema",
+        }
+    }
+}
+
 /// The result of path processing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Processed<'a> {

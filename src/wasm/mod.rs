@@ -7,7 +7,13 @@
 // an object would cost a conversion on every call of the hottest function.
 #![allow(clippy::too_many_arguments)]
 
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
+
+use crate::json::obj;
+
+fn strs<S: AsRef<str>>(list: &[S]) -> Value {
+    Value::Array(list.iter().map(|s| Value::from(s.as_ref())).collect())
+}
 use wasm_bindgen::prelude::*;
 
 mod input;
@@ -41,15 +47,48 @@ pub fn start() {
 }
 
 fn fail(code: &str, message: impl Into<String>, extra: Value) -> JsValue {
-    let mut v = json!({"code": code, "message": message.into()});
-    if let (Value::Object(m), Value::Object(x)) = (&mut v, extra) {
+    let mut m = Map::new();
+    m.insert("code".into(), code.into());
+    m.insert("message".into(), Value::String(message.into()));
+    if let Value::Object(x) = extra {
         m.extend(x);
     }
-    JsValue::from_str(&v.to_string())
+    JsValue::from_str(&crate::json::to_string(&Value::Object(m)))
+}
+
+/// Diagnostics as JSON values (severity, code, message, help, location).
+fn diagnostics_value(list: &[crate::Diagnostic]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|d| {
+                let mut m = Map::new();
+                m.insert(
+                    "severity".into(),
+                    if d.is_error() { "error" } else { "warning" }.into(),
+                );
+                m.insert("code".into(), d.code.into());
+                m.insert("message".into(), d.message.as_str().into());
+                if let Some(h) = &d.help {
+                    m.insert("help".into(), h.as_str().into());
+                }
+                if let Some(l) = &d.location {
+                    m.insert(
+                        "location".into(),
+                        obj([
+                            ("file", l.file.as_str().into()),
+                            ("line", l.line.into()),
+                            ("column", l.column.into()),
+                        ]),
+                    );
+                }
+                Value::Object(m)
+            })
+            .collect(),
+    )
 }
 
 fn bad_input(what: &str, e: impl std::fmt::Display) -> JsValue {
-    fail("EINPUT", format!("{what}: {e}"), json!({}))
+    fail("EINPUT", format!("{what}: {e}"), Value::Null)
 }
 
 fn named_xml(v: &Value, what: &'static str) -> Result<(String, String), JsValue> {
@@ -130,8 +169,13 @@ impl Engine {
                 Some(d) => d.to_string(),
                 None => stores.first().map(|s| s.code.clone()).unwrap_or_default(),
             };
-            let stores = Stores::new(stores, &default)
-                .map_err(|e| fail("ECONFIG", e.to_string(), json!({"diagnostics": []})))?;
+            let stores = Stores::new(stores, &default).map_err(|e| {
+                fail(
+                    "ECONFIG",
+                    e.to_string(),
+                    obj([("diagnostics", Value::Array(Vec::new()))]),
+                )
+            })?;
             b = b.stores(stores);
         }
         if let Some(p) = i.str("basePath")? {
@@ -160,7 +204,7 @@ impl Engine {
             Err(e) => Err(fail(
                 "ECONFIG",
                 e.to_string(),
-                json!({"diagnostics": e.diagnostics}),
+                obj([("diagnostics", diagnostics_value(&e.diagnostics))]),
             )),
         }
     }
@@ -170,7 +214,7 @@ impl Engine {
     pub fn from_bundle(bytes: &[u8]) -> Result<Engine, JsValue> {
         bundle::from_bytes(bytes)
             .map(engine)
-            .map_err(|e| fail("EBUNDLE", e.to_string(), json!({})))
+            .map_err(|e| fail("EBUNDLE", e.to_string(), Value::Null))
     }
 
     /// Serialise the policy as a bundle.
@@ -286,7 +330,7 @@ impl Engine {
             |d, _| {
                 let mut v = wire::decision_json(d);
                 v["body"] = d.body().map(Value::String).unwrap_or(Value::Null);
-                v.to_string()
+                crate::json::to_string(&v)
             },
         )
     }
@@ -329,11 +373,21 @@ impl Engine {
             .enumerate()
             .map(|(i, r)| {
                 let a = self.policy.route_access(i, &p, store.as_deref());
-                json!({"url": r.url, "method": r.method, "service": format!("{}::{}", r.service_class, r.service_method),
-                       "resources": self.policy.effective_resources(i), "allowed": a.allowed, "missing": a.missing, "secure": r.secure})
+                obj([
+                    ("url", r.url.as_str().into()),
+                    ("method", r.method.as_str().into()),
+                    (
+                        "service",
+                        format!("{}::{}", r.service_class, r.service_method).into(),
+                    ),
+                    ("resources", strs(&self.policy.effective_resources(i))),
+                    ("allowed", a.allowed.into()),
+                    ("missing", strs(&a.missing)),
+                    ("secure", r.secure.into()),
+                ])
             })
             .collect();
-        Value::Array(list).to_string()
+        crate::json::to_string(&Value::Array(list))
     }
 
     /// The route table: JSON list (url, method, service, resources, parameters, secure).
@@ -345,11 +399,31 @@ impl Engine {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                json!({"url": r.url, "method": r.method, "service": format!("{}::{}", r.service_class, r.service_method),
-                       "resources": self.policy.effective_resources(i), "parameters": r.parameters, "secure": r.secure})
+                let params = r
+                    .parameters
+                    .iter()
+                    .map(|p| {
+                        obj([
+                            ("name", p.name.as_str().into()),
+                            ("force", p.force.into()),
+                            ("value", crate::json::opt_str(p.value.as_deref())),
+                        ])
+                    })
+                    .collect();
+                obj([
+                    ("url", r.url.as_str().into()),
+                    ("method", r.method.as_str().into()),
+                    (
+                        "service",
+                        format!("{}::{}", r.service_class, r.service_method).into(),
+                    ),
+                    ("resources", strs(&self.policy.effective_resources(i))),
+                    ("parameters", Value::Array(params)),
+                    ("secure", r.secure.into()),
+                ])
             })
             .collect();
-        Value::Array(list).to_string()
+        crate::json::to_string(&Value::Array(list))
     }
 
     /// The ACL tree as nested JSON `{id, title, sortOrder, children}`.
@@ -358,15 +432,24 @@ impl Engine {
         let acl = self.policy.acl();
         fn node(acl: &crate::AclTree, i: u32) -> Value {
             let n = acl.node(i).expect("index from the tree");
-            json!({"id": n.id, "title": n.title, "sortOrder": n.sort_order,
-                   "children": n.children.iter().map(|&c| node(acl, c)).collect::<Vec<_>>()})
+            obj([
+                ("id", n.id.as_str().into()),
+                ("title", crate::json::opt_str(n.title.as_deref())),
+                ("sortOrder", n.sort_order.into()),
+                (
+                    "children",
+                    Value::Array(n.children.iter().map(|&c| node(acl, c)).collect()),
+                ),
+            ])
         }
-        Value::Array(acl.roots.iter().map(|&r| node(acl, r)).collect()).to_string()
+        crate::json::to_string(&Value::Array(
+            acl.roots.iter().map(|&r| node(acl, r)).collect(),
+        ))
     }
 
     /// Warnings from loading, JSON list.
     pub fn diagnostics(&self) -> String {
-        serde_json::to_string(self.policy.diagnostics()).unwrap_or_else(|_| "[]".into())
+        crate::json::to_string(&diagnostics_value(self.policy.diagnostics()))
     }
 
     /// Identify, decide and force parameters for one request (JSON), consulting the
@@ -478,18 +561,30 @@ impl Engine {
         }
         let a = self.policy.authorize(&http, &mut s, &placeholders);
         let mut v = wire::decision_json(&a.decision);
-        v["status"] = json!(a.status());
-        v["allowed"] = json!(a.allowed());
+        v["status"] = a.status().into();
+        v["allowed"] = a.allowed().into();
         v["body"] = a.response_body().map(Value::String).unwrap_or(Value::Null);
         v["requestBody"] = a.body.map(Value::String).unwrap_or(Value::Null);
-        v["forced"] = serde_json::to_value(&a.forced).unwrap_or(Value::Null);
+        v["forced"] = Value::Array(
+            a.forced
+                .iter()
+                .map(|f| obj([("name", f.name.as_str().into()), ("value", f.value.clone())]))
+                .collect(),
+        );
         v["identity"] = match &a.identity {
-            Some(i) => {
-                json!({"type": i.principal.kind(), "id": i.principal.user_id(), "via": i.via, "notes": i.notes, "needsOrigin": i.needs_origin})
-            }
+            Some(i) => obj([
+                ("type", i.principal.kind().into()),
+                ("id", i.principal.user_id().into()),
+                ("via", i.via.name().into()),
+                (
+                    "notes",
+                    Value::Array(i.notes.iter().map(|n| Value::from(n.as_str())).collect()),
+                ),
+                ("needsOrigin", i.needs_origin.into()),
+            ]),
             None => Value::Null,
         };
-        Ok(v.to_string())
+        Ok(crate::json::to_string(&v))
     }
 
     fn role_lookup(&self) -> Vec<Role> {
@@ -576,7 +671,11 @@ fn oauth_err(e: oauth::OAuthError) -> JsValue {
     fail(
         "EOAUTH",
         e.message.clone(),
-        json!({"status": e.status, "oauthCode": e.code, "body": e.rest_body()}),
+        obj([
+            ("status", e.status.into()),
+            ("oauthCode", e.code.into()),
+            ("body", e.rest_body().into()),
+        ]),
     )
 }
 
@@ -709,9 +808,24 @@ impl OAuthVerifier {
             body: body.as_deref(),
         };
         let opts = oauth::VerifyOptions::new(self.profile, now as i64);
-        match oauth::verify(&req, authorization.as_deref(), &self.store, &mut self.nonces, &opts) {
-            Ok(Some(v)) => Ok(json!({"valid": true, "consumerKey": v.consumer.key, "token": v.token.token, "integration": v.integration_id()}).to_string()),
-            Ok(None) => Err(fail("EOAUTH", "not an OAuth request", json!({"status": 401, "oauthCode": "not-oauth"}))),
+        match oauth::verify(
+            &req,
+            authorization.as_deref(),
+            &self.store,
+            &mut self.nonces,
+            &opts,
+        ) {
+            Ok(Some(v)) => Ok(crate::json::to_string(&obj([
+                ("valid", true.into()),
+                ("consumerKey", v.consumer.key.as_str().into()),
+                ("token", v.token.token.as_str().into()),
+                ("integration", v.integration_id().into()),
+            ]))),
+            Ok(None) => Err(fail(
+                "EOAUTH",
+                "not an OAuth request",
+                obj([("status", 401.into()), ("oauthCode", "not-oauth".into())]),
+            )),
             Err(e) => Err(oauth_err(e)),
         }
     }
@@ -732,7 +846,7 @@ fn cached_jwt_key(crypt_key: &str) -> Result<JwtKey, JsValue> {
         return Ok(k);
     }
     let k = JwtKey::from_crypt_key(crypt_key)
-        .map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+        .map_err(|e| fail("EJWT", e.to_string(), obj([("reason", e.reason().into())])))?;
     JWT_KEYS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= 16 {
@@ -754,9 +868,9 @@ pub fn jwt_issue(
     ttl_minutes: f64,
 ) -> Result<String, JsValue> {
     let key = cached_jwt_key(crypt_key)?;
-    let alg: JwtAlg = alg
-        .parse()
-        .map_err(|e: token::JwtError| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    let alg: JwtAlg = alg.parse().map_err(|e: token::JwtError| {
+        fail("EJWT", e.to_string(), obj([("reason", e.reason().into())]))
+    })?;
     let ttl = if ttl_minutes <= 0.0 {
         30
     } else {
@@ -788,7 +902,7 @@ pub fn jwt_issue(
             ))
         }
     };
-    r.map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))
+    r.map_err(|e| fail("EJWT", e.to_string(), obj([("reason", e.reason().into())])))
 }
 
 /// Verify a Magento JWT. `revoked`: a JSON list of `{userType, id, before}`, or `""`.
@@ -803,9 +917,9 @@ pub fn jwt_verify(
     revoked: &str,
 ) -> Result<String, JsValue> {
     let key = cached_jwt_key(crypt_key)?;
-    let alg: JwtAlg = alg
-        .parse()
-        .map_err(|e: token::JwtError| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
+    let alg: JwtAlg = alg.parse().map_err(|e: token::JwtError| {
+        fail("EJWT", e.to_string(), obj([("reason", e.reason().into())]))
+    })?;
     let mut map: Vec<((u8, u64), i64)> = Vec::new();
     if !revoked.is_empty() {
         let rv = input::parse(&format!("{{\"r\":{revoked}}}"), "revoked")?;
@@ -829,6 +943,14 @@ pub fn jwt_verify(
 #[wasm_bindgen(js_name = jwtDecode)]
 pub fn jwt_decode(token: &str, now: f64) -> Result<String, JsValue> {
     let d = token::decode(token, (now >= 0.0).then_some(now as i64))
-        .map_err(|e| fail("EJWT", e.to_string(), json!({"reason": e.reason()})))?;
-    Ok(json!({"header": d.header, "claims": d.claims, "uid": d.uid, "utypid": d.utypid, "iat": d.iat, "exp": d.exp, "secondsLeft": d.seconds_left}).to_string())
+        .map_err(|e| fail("EJWT", e.to_string(), obj([("reason", e.reason().into())])))?;
+    Ok(crate::json::to_string(&obj([
+        ("header", d.header),
+        ("claims", d.claims),
+        ("uid", d.uid.into()),
+        ("utypid", d.utypid.into()),
+        ("iat", d.iat.into()),
+        ("exp", d.exp.into()),
+        ("secondsLeft", d.seconds_left.into()),
+    ])))
 }
