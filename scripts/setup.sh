@@ -47,3 +47,16 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   echo "setup: installing chromium and chromium-driver"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
+
+# The image's nightly toolchain builds the shipped wasm (see build-pkg.sh): it needs
+# rust-src and the wasm32 target. Skipped where there is no nightly.
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src'; then
+    echo "setup: adding rust-src to nightly"
+    rustup component add rust-src --toolchain nightly
+  fi
+  if ! rustup target list --toolchain nightly --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    echo "setup: adding wasm32-unknown-unknown to nightly"
+    rustup target add wasm32-unknown-unknown --toolchain nightly
+  fi
+fi
