@@ -468,14 +468,13 @@ impl Policy {
                 }
             },
         };
-        let Some(def) = self.routes.get(index) else {
+        if index >= self.routes.len() {
             return RouteAccess {
                 allowed: false,
                 missing: Vec::new(),
                 unknown_store: false,
             };
-        };
-        let _ = def;
+        }
         let missing: Vec<&'p str> = self
             .effective_refs(index)
             .iter()

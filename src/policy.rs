@@ -303,14 +303,13 @@ impl Policy {
     /// The resources a route effectively requires (`["anonymous"]` when allow_insecure
     /// opened it).
     pub fn effective_resources(&self, route: usize) -> Vec<&str> {
-        if self.opened.get(route).copied().unwrap_or(false) {
-            vec!["anonymous"]
-        } else {
-            self.routes
-                .get(route)
-                .map(|r| r.resources.iter().map(String::as_str).collect())
-                .unwrap_or_default()
+        if route >= self.routes.len() {
+            return Vec::new();
         }
+        self.effective_refs(route)
+            .iter()
+            .map(String::as_str)
+            .collect()
     }
 
     /// Whether allow_insecure opened route number `route`.

@@ -525,7 +525,7 @@ impl Engine {
         let session_cookie = cfg.str("sessionCookie")?.map(str::to_string);
         let callbacks = JsCallbacks {
             sources: sources.clone(),
-            engine_roles: self.role_lookup(),
+            engine_roles: &self.roles,
         };
         let headers: Vec<(&str, &str)> = header_list
             .iter()
@@ -586,10 +586,6 @@ impl Engine {
         };
         Ok(crate::json::to_string(&v))
     }
-
-    fn role_lookup(&self) -> Vec<Role> {
-        self.roles.clone()
-    }
 }
 
 fn revocation(v: &Value) -> Result<(u8, u64, i64), JsValue> {
@@ -605,12 +601,12 @@ fn revocation(v: &Value) -> Result<(u8, u64, i64), JsValue> {
 /// Calls back into the JS sources object: `session(sid)`, `customerWebsite(id)`,
 /// `adminRole(id)`, `integrationRole(id)` (each returning a role id from
 /// `engine.role`, or nothing).
-struct JsCallbacks {
+struct JsCallbacks<'a> {
     sources: JsValue,
-    engine_roles: Vec<Role>,
+    engine_roles: &'a [Role],
 }
 
-impl JsCallbacks {
+impl JsCallbacks<'_> {
     fn call(&self, name: &str, arg: JsValue) -> Option<JsValue> {
         let f = js_sys::Reflect::get(&self.sources, &JsValue::from_str(name)).ok()?;
         let f: &js_sys::Function = f.dyn_ref()?;
@@ -625,7 +621,7 @@ impl JsCallbacks {
     }
 }
 
-impl SessionLookup for JsCallbacks {
+impl SessionLookup for JsCallbacks<'_> {
     fn customer(&self, sid: &str) -> Option<SessionCustomer> {
         let v = self.call("session", JsValue::from_str(sid))?;
         let get = |k: &str| js_sys::Reflect::get(&v, &JsValue::from_str(k)).ok();
@@ -640,7 +636,7 @@ impl SessionLookup for JsCallbacks {
     }
 }
 
-impl Accounts for JsCallbacks {
+impl Accounts for JsCallbacks<'_> {
     fn customer_website(&self, id: u64) -> Option<u32> {
         self.call("customerWebsite", JsValue::from_f64(id as f64))?
             .as_f64()
