@@ -6,11 +6,16 @@
 //!
 //! ```text
 //! "MAGEPOL\0"  magic, 8 bytes
-//! version      u32 little-endian (1)
+//! version      u32 little-endian (2)
 //! length       u32 little-endian, payload bytes
 //! checksum     u64 little-endian, word-wise FNV-1a of the payload
-//! payload      settings, stores, ACL nodes (parents first), routes
+//! payload      settings, stores, ACL nodes (parents first), routes, and the routes'
+//!              candidate order (indices by url, the order Magento's router tries them)
 //! ```
+//!
+//! Version 2 added the candidate order: loading checks it in linear time instead of
+//! sorting the routes. Version 1 bundles are refused with a [`BundleError`] asking for
+//! a recompile.
 //!
 //! Loading checks everything (lengths, UTF-8, parent indices, unique ids, the default
 //! store) and fails with a [`BundleError`] naming the byte offset; it never panics.
@@ -33,7 +38,7 @@ use crate::policy::{AccountShare, Policy, Settings};
 use crate::router::path::{Store, Stores};
 
 const MAGIC: &[u8; 8] = b"MAGEPOL\0";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 4 + 8;
 
 /// A bundle that cannot be loaded.
@@ -175,6 +180,9 @@ pub fn to_bytes(policy: &Policy) -> Vec<u8> {
             None => w.bool(false),
         }
     }
+    for i in crate::router::candidate_order(policy.routes()) {
+        w.uint(i as u64);
+    }
     let payload = w.0;
     let mut out = Vec::with_capacity(HEADER + payload.len());
     out.extend_from_slice(MAGIC);
@@ -312,6 +320,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Policy, BundleError> {
 
     let n = r.count()?;
     let mut acl = AclTree::default();
+    acl.nodes.reserve(n);
+    acl.index.reserve(n);
     for i in 0..n {
         let id = r.str()?;
         let title = r.opt_str()?;
@@ -369,8 +379,17 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Policy, BundleError> {
             input_array_size_limit,
         });
     }
+    let order_at = r.pos;
+    let mut ranked = Vec::with_capacity(n);
+    for _ in 0..n {
+        ranked.push(u32::try_from(r.uint()?).unwrap_or(u32::MAX));
+    }
+    if !crate::router::is_candidate_order(&routes, &ranked) {
+        r.pos = order_at;
+        return Err(r.err("the route order is not the routes' candidate order (by url)"));
+    }
     if r.pos != payload.len() {
-        return Err(r.err("trailing bytes after the routes"));
+        return Err(r.err("trailing bytes after the route order"));
     }
     let settings = Settings {
         allow_insecure,
@@ -380,6 +399,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Policy, BundleError> {
     };
     Ok(Policy::from_parts(
         routes,
+        Some(ranked),
         acl,
         stores,
         settings,
@@ -402,7 +422,15 @@ mod tests {
             from_bytes(&b),
             Err(BundleError::Version { found: 9, .. })
         ));
-        b[8] = 1;
+        b[8] = 1; // the format before the stored route order
+        assert!(matches!(
+            from_bytes(&b),
+            Err(BundleError::Version {
+                found: 1,
+                expected: 2
+            })
+        ));
+        b[8] = VERSION as u8;
         let last = b.len() - 1;
         b[last] ^= 1;
         assert_eq!(from_bytes(&b).unwrap_err(), BundleError::Checksum);
@@ -430,6 +458,34 @@ mod tests {
                 c[16..24].copy_from_slice(&sum.to_le_bytes());
                 let _ = from_bytes(&c); // must not panic
             }
+        }
+    }
+
+    #[test]
+    fn a_route_order_that_is_not_the_candidate_order_is_refused() {
+        let policy = Policy::builder()
+            .webapi("w.xml", r#"<routes>
+                <route url="/V1/b" method="GET"><service class="A" method="b"/><resources><resource ref="anonymous"/></resources></route>
+                <route url="/V1/a" method="GET"><service class="A" method="a"/><resources><resource ref="anonymous"/></resources></route>
+                <route url="/V1/a" method="PUT"><service class="A" method="c"/><resources><resource ref="anonymous"/></resources></route>
+            </routes>"#)
+            .build()
+            .unwrap();
+        let b = to_bytes(&policy);
+        // By url, then table order: /V1/a GET (1), /V1/a PUT (2), /V1/b GET (0).
+        assert_eq!(&b[b.len() - 3..], &[1, 2, 0]);
+        assert!(from_bytes(&b).is_ok());
+        for order in [[2u8, 1, 0], [1, 1, 0], [1, 2, 3]] {
+            let mut c = b.clone();
+            let at = c.len() - 3;
+            c[at..].copy_from_slice(&order);
+            let sum = fnv1a(&c[HEADER..]);
+            c[16..24].copy_from_slice(&sum.to_le_bytes());
+            let err = from_bytes(&c).unwrap_err();
+            assert!(
+                err.to_string().contains("candidate order"),
+                "{order:?}: {err}"
+            );
         }
     }
 }

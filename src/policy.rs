@@ -215,6 +215,7 @@ impl PolicyBuilder {
         diagnostics.extend(loaded.diagnostics);
         Ok(Policy::from_parts(
             loaded.routes.routes,
+            None,
             loaded.acl,
             self.stores.unwrap_or_default(),
             self.settings,
@@ -229,14 +230,17 @@ impl Policy {
         PolicyBuilder::default()
     }
 
+    /// `ranked`: the routes' candidate order when already known (a bundle's, checked).
     pub(crate) fn from_parts(
         routes: Vec<RouteDef>,
+        ranked: Option<Vec<u32>>,
         acl: AclTree,
         stores: Stores,
         settings: Settings,
         diagnostics: Vec<Diagnostic>,
     ) -> Policy {
-        let router = Router::new(&routes);
+        let ranked = ranked.unwrap_or_else(|| crate::router::candidate_order(&routes));
+        let router = Router::new(&routes, &ranked);
         let mut opened = vec![false; routes.len()];
         if settings.allow_insecure {
             // AnonymousResourceSecurity::afterConvert: explode('::') and replace the
@@ -246,11 +250,8 @@ impl Policy {
                 let (Some(url), Some(method)) = (parts.next(), parts.next()) else {
                     continue;
                 };
-                if let Some(i) = routes
-                    .iter()
-                    .position(|r| r.url == url && r.method == method)
-                {
-                    opened[i] = true;
+                if let Some(i) = router.exact_route(url, method) {
+                    opened[i as usize] = true;
                 }
             }
         }

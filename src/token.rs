@@ -73,11 +73,12 @@ pub fn shape(token: &str) -> TokenShape {
 /// The HMAC key Magento signs JWTs with.
 ///
 /// HMAC replaces a key longer than the hash's block by its digest, so the 2048-byte
-/// Magento key is hashed once here per algorithm instead of on every signature.
+/// Magento key would be hashed on every signature; here it is keyed once per
+/// algorithm (padded key blocks included), and each signature hashes only the token.
 #[derive(Clone)]
 pub struct JwtKey {
-    /// The key as HMAC uses it, for HS256, HS384 and HS512.
-    effective: [Vec<u8>; 3],
+    /// The keyed HMAC states for HS256, HS384 and HS512.
+    keyed: [crypto::MacKey; 3],
 }
 
 impl std::fmt::Debug for JwtKey {
@@ -101,13 +102,13 @@ impl JwtKey {
 
     /// Raw HMAC key bytes (for keys configured some other way).
     pub fn from_bytes(bytes: &[u8]) -> JwtKey {
-        let effective = [JwtAlg::HS256, JwtAlg::HS384, JwtAlg::HS512]
-            .map(|alg| crypto::hmac_key(alg.hash(), bytes));
-        JwtKey { effective }
+        let keyed = [JwtAlg::HS256, JwtAlg::HS384, JwtAlg::HS512]
+            .map(|alg| crypto::MacKey::new(alg.hash(), bytes));
+        JwtKey { keyed }
     }
 
-    fn for_alg(&self, alg: JwtAlg) -> &[u8] {
-        &self.effective[alg as usize]
+    fn mac(&self, alg: JwtAlg, data: &[u8]) -> Vec<u8> {
+        self.keyed[alg as usize].mac(data)
     }
 }
 
@@ -326,7 +327,7 @@ pub fn encode(key: &JwtKey, alg: JwtAlg, claims: &Claims) -> String {
         crypto::b64url(header.as_bytes()),
         crypto::b64url(payload.as_bytes())
     );
-    let sig = crypto::hmac(alg.hash(), key.for_alg(alg), signing_input.as_bytes());
+    let sig = key.mac(alg, signing_input.as_bytes());
     format!("{signing_input}.{}", crypto::b64url(&sig))
 }
 
@@ -471,11 +472,7 @@ pub fn verify(token: &str, key: &JwtKey, opts: &VerifyOptions<'_>) -> Result<Cla
             expected: opts.alg.name(),
         });
     }
-    let expected = crypto::hmac(
-        opts.alg.hash(),
-        key.for_alg(opts.alg),
-        parts.signing_input.as_bytes(),
-    );
+    let expected = key.mac(opts.alg, parts.signing_input.as_bytes());
     if !crypto::ct_eq(&expected, &parts.signature) {
         return Err(JwtError::BadSignature);
     }
@@ -589,12 +586,15 @@ mod tests {
         assert_eq!(raw.iter().filter(|&&c| c == b'&').count(), 2045);
         assert_eq!(raw[..1022].iter().filter(|&&c| c == b'&').count(), 1022);
         assert_eq!(pad_key(&[b'x'; 3000]).len(), 3000);
-        // The pre-hashed key signs exactly like the raw one.
+        // The keyed-once states sign exactly like the raw key, for every algorithm.
         let k = JwtKey::from_crypt_key("abc").unwrap();
-        assert_eq!(
-            crate::crypto::hmac(Hash::Sha256, k.for_alg(JwtAlg::HS256), b"m"),
-            crate::crypto::hmac(Hash::Sha256, &raw, b"m")
-        );
+        for alg in [JwtAlg::HS256, JwtAlg::HS384, JwtAlg::HS512] {
+            assert_eq!(
+                k.mac(alg, b"m"),
+                crate::crypto::hmac(alg.hash(), &raw, b"m")
+            );
+            assert_eq!(k.mac(alg, b"m"), k.mac(alg, b"m")); // the state is not consumed
+        }
         assert!(JwtKey::from_crypt_key(" \n ").is_err());
     }
 

@@ -39,7 +39,7 @@ pub use handshake::{
     Activation, TokenPair, CONSUMER_KEY_WINDOW,
 };
 pub use params::{SignedRequest, MAX_PARAMS};
-pub use sign::{base_string, sign, signature, ClientCredentials, SignOptions, Signed};
+pub use sign::{base_string, sign, signature, ClientCredentials, SignOptions, Signed, Signer};
 pub use verify::{
     verify, ConsumerRecord, CredentialStore, IntegrationRef, MemoryCredentials, MemoryNonces,
     NonceCheck, NonceStore, TokenKind, TokenRecord, Verified, VerifyOptions,

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::encode::{form_pairs, percent_encode, strnatcmp};
+use super::encode::{encode_into, form_pairs, percent_encoded, strnatcmp};
 use super::url::{self, Url};
 use super::{OAuthError, Profile};
 use crate::php::{rawurldecode, urldecode};
@@ -204,16 +204,15 @@ pub(crate) struct Collected {
 pub(crate) fn collect(
     profile: Profile,
     req: &SignedRequest<'_>,
-    protocol: &PhpMap,
+    protocol: PhpMap,
 ) -> Result<Collected, OAuthError> {
     let u: Url<'_> = url::parse(req.url)?;
     match profile {
         Profile::Rfc5849 => {
             let mut pairs: Vec<(String, Val)> = protocol
                 .0
-                .iter()
+                .into_iter()
                 .filter(|(k, _)| k != "oauth_signature" && k != "realm")
-                .cloned()
                 .collect();
             for (k, v) in form_pairs(u.query.unwrap_or(""))
                 .into_iter()
@@ -235,7 +234,7 @@ pub(crate) fn collect(
             })
         }
         Profile::Magento247 | Profile::Magento248 => {
-            let mut params = protocol.clone();
+            let mut params = protocol;
             // Form bodies only for a Content-Type starting (case-sensitively) with
             // application/x-www-form-urlencoded; oauth_* body fields only if the
             // header gave none.
@@ -349,47 +348,45 @@ fn ksort_cmp(a: &str, b: &str) -> Ordering {
 
 /// The signature base string (`METHOD&uri&params`) of `collected` under `profile`.
 pub(crate) fn base_string(profile: Profile, method: &str, c: &Collected) -> String {
-    let mut encoded: Vec<(String, String)> = c
-        .pairs
-        .iter()
-        .map(|(k, v)| (percent_encode(k), percent_encode(val_str(v))))
-        .collect();
+    let pairs = &c.pairs;
+    let mut order: Vec<usize> = (0..pairs.len()).collect();
     match profile {
         // RFC 5849 §3.4.1.3.2: by encoded name, then encoded value, byte order.
-        Profile::Rfc5849 => encoded.sort(),
+        Profile::Rfc5849 => {
+            let enc: Vec<_> = pairs
+                .iter()
+                .map(|(k, v)| (percent_encoded(k), percent_encoded(val_str(v))))
+                .collect();
+            order.sort_by(|&i, &j| enc[i].cmp(&enc[j]));
+        }
         // laminas toByteValueOrderedQueryString: uksort(strnatcmp) on encoded names
         // (PHP 8 sorts are stable).
-        Profile::Magento247 => encoded.sort_by(|a, b| strnatcmp(&a.0, &b.0)),
-        // Hmac::normalizeParameters: ksort on the decoded names.
-        Profile::Magento248 => {
-            let mut idx: Vec<usize> = (0..encoded.len()).collect();
-            idx.sort_by(|&i, &j| ksort_cmp(&c.pairs[i].0, &c.pairs[j].0));
-            encoded = idx.into_iter().map(|i| encoded[i].clone()).collect();
+        Profile::Magento247 => {
+            let names: Vec<_> = pairs.iter().map(|(k, _)| percent_encoded(k)).collect();
+            order.sort_by(|&i, &j| strnatcmp(&names[i], &names[j]));
         }
+        // Hmac::normalizeParameters: ksort on the decoded names.
+        Profile::Magento248 => order.sort_by(|&i, &j| ksort_cmp(&pairs[i].0, &pairs[j].0)),
     }
     // METHOD & enc(uri) & enc(k1=v1&k2=v2…), written into one buffer: the outer
     // encoding of `=` and `&` is `%3D` and `%26`, of `%` in the inner encoding `%25`.
-    let mut out = String::with_capacity(
-        64 + c.uri.len() * 2
-            + encoded
-                .iter()
-                .map(|(k, v)| k.len() + v.len() + 8)
-                .sum::<usize>()
-                * 2,
-    );
-    out.push_str(&method.to_ascii_uppercase());
-    out.push('&');
-    out.push_str(&percent_encode(&c.uri));
-    out.push('&');
-    for (i, (k, v)) in encoded.iter().enumerate() {
-        if i > 0 {
-            out.push_str("%26");
+    let size: usize = pairs.iter().map(|(k, v)| k.len() + val_str(v).len()).sum();
+    let mut out =
+        Vec::with_capacity(16 + method.len() + c.uri.len() * 2 + size * 3 + pairs.len() * 6);
+    out.extend(method.bytes().map(|b| b.to_ascii_uppercase()));
+    out.push(b'&');
+    encode_into(&mut out, c.uri.as_bytes(), b"%");
+    out.push(b'&');
+    for (n, &i) in order.iter().enumerate() {
+        if n > 0 {
+            out.extend_from_slice(b"%26");
         }
-        out.push_str(&k.replace('%', "%25"));
-        out.push_str("%3D");
-        out.push_str(&v.replace('%', "%25"));
+        let (k, v) = &pairs[i];
+        encode_into(&mut out, k.as_bytes(), b"%25");
+        out.extend_from_slice(b"%3D");
+        encode_into(&mut out, val_str(v).as_bytes(), b"%25");
     }
-    out
+    String::from_utf8(out).expect("the base string is ASCII (method bytes aside, kept as UTF-8)")
 }
 
 #[cfg(test)]

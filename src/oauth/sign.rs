@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::encode::percent_encode;
+use super::encode::{encode_into, percent_encode};
 use super::params::{self, PhpMap, SignedRequest, Val};
 use super::{OAuthError, Profile, SignatureMethod};
 use crate::crypto::{self, Hash};
@@ -125,87 +125,202 @@ pub fn base_string(
             .map(|(k, v)| (k.clone(), Val::Str(v.clone())))
             .collect(),
     );
-    let collected = params::collect(profile, req, &map)?;
+    let collected = params::collect(profile, req, map)?;
     Ok(params::base_string(profile, req.method, &collected))
 }
 
 /// Sign `req`: builds the protocol parameters, the base string and the header.
+/// (To sign many requests with the same credentials, make a [`Signer`] once.)
 pub fn sign(
     req: &SignedRequest<'_>,
     creds: &ClientCredentials,
     opts: &SignOptions,
 ) -> Result<Signed, OAuthError> {
-    if opts.profile.is_magento() && opts.method != SignatureMethod::HmacSha256 {
-        return Err(OAuthError::phrase(
-            400,
-            "unsupported-signature-method",
-            "Signature method %1 is not supported",
-            vec![("1".into(), opts.method.name().into())],
-        ));
+    Signer::new(creds, opts.profile, opts.method)?.sign(req, opts)
+}
+
+/// Credentials ready to sign with: the HMAC key (`enc(consumer_secret)&enc(token_secret)`)
+/// is encoded and keyed once, so each signature costs only the base string and its
+/// hash.
+///
+/// ```
+/// use mage_policy::oauth::{ClientCredentials, Profile, SignOptions, SignatureMethod, SignedRequest, Signer};
+///
+/// let creds = ClientCredentials {
+///     consumer_key: "ck".into(),
+///     consumer_secret: "cs".into(),
+///     token: Some("tk".into()),
+///     token_secret: Some("ts".into()),
+/// };
+/// let signer = Signer::new(&creds, Profile::Magento247, SignatureMethod::HmacSha256).unwrap();
+/// let req = SignedRequest { method: "GET", url: "https://shop.example/rest/V1/products", content_type: None, body: None };
+/// let mut opts = SignOptions::new(Profile::Magento247, 1_700_000_000);
+/// opts.nonce = Some("n0nce".into());
+/// let signed = signer.sign(&req, &opts).unwrap();
+/// assert!(signed.authorization.starts_with("OAuth oauth_consumer_key=\"ck\""));
+/// assert_eq!(signed, mage_policy::oauth::sign(&req, &creds, &opts).unwrap());
+/// ```
+#[derive(Clone)]
+pub struct Signer {
+    consumer_key: String,
+    token: Option<String>,
+    profile: Profile,
+    method: SignatureMethod,
+    key: Key,
+}
+
+#[derive(Clone)]
+enum Key {
+    Mac(Box<crypto::MacKey>),
+    /// PLAINTEXT sends the encoded key itself.
+    Plain(String),
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("consumer_key", &self.consumer_key)
+            .field("token", &self.token)
+            .field("profile", &self.profile)
+            .field("method", &self.method)
+            .finish_non_exhaustive()
     }
-    let nonce = match &opts.nonce {
-        Some(n) if n.is_empty() || (opts.profile.is_magento() && n == "0") => {
-            return Err(OAuthError::bad_request(
-                "bad-nonce",
-                "the nonce must not be empty (Magento also treats \"0\" as missing)",
-            ))
-        }
-        Some(n) => n.clone(),
-        None => crypto::random_token(32).map_err(OAuthError::internal)?,
-    };
-    let mut protocol: Vec<(String, String)> = vec![
-        ("oauth_consumer_key".into(), creds.consumer_key.clone()),
-        ("oauth_nonce".into(), nonce.clone()),
-        ("oauth_signature_method".into(), opts.method.name().into()),
-        ("oauth_timestamp".into(), opts.timestamp.to_string()),
-    ];
-    if let Some(t) = &creds.token {
-        protocol.push(("oauth_token".into(), t.clone()));
-    }
-    if opts.version {
-        protocol.push(("oauth_version".into(), "1.0".into()));
-    }
-    for (k, v) in &opts.extra {
-        if !k.starts_with("oauth_") || k == "oauth_signature" {
-            return Err(OAuthError::bad_request(
-                "bad-parameter",
-                format!("extra protocol parameter `{k}` must start with oauth_ (and not be oauth_signature)"),
+}
+
+impl Signer {
+    /// Prepare `creds` for `profile` and `method`. The Magento profiles accept only
+    /// HMAC-SHA256 (spec §7.3), so other methods are refused here, as Magento would.
+    pub fn new(
+        creds: &ClientCredentials,
+        profile: Profile,
+        method: SignatureMethod,
+    ) -> Result<Signer, OAuthError> {
+        if profile.is_magento() && method != SignatureMethod::HmacSha256 {
+            return Err(OAuthError::phrase(
+                400,
+                "unsupported-signature-method",
+                "Signature method %1 is not supported",
+                vec![("1".into(), method.name().into())],
             ));
         }
-        protocol.retain(|(x, _)| x != k);
-        protocol.push((k.clone(), v.clone()));
+        let key = signing_key(
+            &creds.consumer_secret,
+            creds.token_secret.as_deref().unwrap_or(""),
+        );
+        let key = match method {
+            SignatureMethod::Plaintext => Key::Plain(key),
+            SignatureMethod::HmacSha1 => {
+                Key::Mac(Box::new(crypto::MacKey::new(Hash::Sha1, key.as_bytes())))
+            }
+            SignatureMethod::HmacSha256 => {
+                Key::Mac(Box::new(crypto::MacKey::new(Hash::Sha256, key.as_bytes())))
+            }
+            SignatureMethod::HmacSha512 => {
+                Key::Mac(Box::new(crypto::MacKey::new(Hash::Sha512, key.as_bytes())))
+            }
+        };
+        Ok(Signer {
+            consumer_key: creds.consumer_key.clone(),
+            token: creds.token.clone(),
+            profile,
+            method,
+            key,
+        })
     }
-    let base = base_string(opts.profile, req, &protocol)?;
-    let key = signing_key(
-        &creds.consumer_secret,
-        creds.token_secret.as_deref().unwrap_or(""),
-    );
-    let signature = compute(opts.method, &key, &base);
 
-    let mut header = String::from("OAuth ");
-    let mut first = true;
-    let mut push = |k: &str, v: &str| {
-        if !first {
-            header.push_str(", ");
+    /// Sign `req`. `opts.profile` and `opts.method` must be the signer's (an error
+    /// otherwise); the rest (timestamp, nonce, realm, extra parameters, version) is
+    /// per request.
+    pub fn sign(&self, req: &SignedRequest<'_>, opts: &SignOptions) -> Result<Signed, OAuthError> {
+        if opts.profile != self.profile || opts.method != self.method {
+            return Err(OAuthError::bad_request(
+                "bad-options",
+                format!(
+                    "this signer signs {} under {}; the options ask for {} under {}",
+                    self.method.name(),
+                    self.profile.name(),
+                    opts.method.name(),
+                    opts.profile.name()
+                ),
+            ));
         }
-        first = false;
-        header.push_str(&percent_encode(k));
-        header.push_str("=\"");
-        header.push_str(&percent_encode(v));
-        header.push('"');
-    };
-    if let Some(realm) = &opts.realm {
-        push("realm", realm);
+        let nonce = match &opts.nonce {
+            Some(n) if n.is_empty() || (opts.profile.is_magento() && n == "0") => {
+                return Err(OAuthError::bad_request(
+                    "bad-nonce",
+                    "the nonce must not be empty (Magento also treats \"0\" as missing)",
+                ))
+            }
+            Some(n) => n.clone(),
+            None => crypto::random_token(32).map_err(OAuthError::internal)?,
+        };
+        let mut protocol = PhpMap(Vec::with_capacity(6 + opts.extra.len()));
+        protocol.0.extend([
+            (
+                "oauth_consumer_key".into(),
+                Val::Str(self.consumer_key.clone()),
+            ),
+            ("oauth_nonce".into(), Val::Str(nonce.clone())),
+            (
+                "oauth_signature_method".into(),
+                Val::Str(self.method.name().into()),
+            ),
+            (
+                "oauth_timestamp".into(),
+                Val::Str(opts.timestamp.to_string()),
+            ),
+        ]);
+        if let Some(t) = &self.token {
+            protocol.0.push(("oauth_token".into(), Val::Str(t.clone())));
+        }
+        if opts.version {
+            protocol
+                .0
+                .push(("oauth_version".into(), Val::Str("1.0".into())));
+        }
+        for (k, v) in &opts.extra {
+            if !k.starts_with("oauth_") || k == "oauth_signature" {
+                return Err(OAuthError::bad_request(
+                    "bad-parameter",
+                    format!("extra protocol parameter `{k}` must start with oauth_ (and not be oauth_signature)"),
+                ));
+            }
+            // A repeated name moves to the end, as the header lists it.
+            protocol.0.retain(|(x, _)| x != k);
+            protocol.0.push((k.clone(), Val::Str(v.clone())));
+        }
+        let mut header = Vec::with_capacity(320);
+        header.extend_from_slice(b"OAuth ");
+        let mut push = |k: &str, v: &str| {
+            if header.len() > 6 {
+                header.extend_from_slice(b", ");
+            }
+            encode_into(&mut header, k.as_bytes(), b"%");
+            header.extend_from_slice(b"=\"");
+            encode_into(&mut header, v.as_bytes(), b"%");
+            header.push(b'"');
+        };
+        if let Some(realm) = &opts.realm {
+            push("realm", realm);
+        }
+        for (k, v) in &protocol.0 {
+            if let Val::Str(v) = v {
+                push(k, v);
+            }
+        }
+        let collected = params::collect(opts.profile, req, protocol)?;
+        let base = params::base_string(opts.profile, req.method, &collected);
+        let signature = match &self.key {
+            Key::Plain(key) => key.clone(),
+            Key::Mac(key) => crypto::b64(&key.mac(base.as_bytes())),
+        };
+        push("oauth_signature", &signature);
+        Ok(Signed {
+            authorization: String::from_utf8(header).expect("the header is ASCII"),
+            base_string: base,
+            signature,
+            nonce,
+            timestamp: opts.timestamp,
+        })
     }
-    for (k, v) in &protocol {
-        push(k, v);
-    }
-    push("oauth_signature", &signature);
-    Ok(Signed {
-        authorization: header,
-        base_string: base,
-        signature,
-        nonce,
-        timestamp: opts.timestamp,
-    })
 }

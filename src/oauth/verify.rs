@@ -574,7 +574,7 @@ pub(crate) fn check_signature(
     consumer_secret: &str,
     token_secret: &str,
 ) -> Result<(), OAuthError> {
-    let collected = params::collect(profile, req, p)?;
+    let collected = params::collect(profile, req, p.clone())?;
     let base = params::base_string(profile, req.method, &collected);
     let method = SignatureMethod::parse(p.get_str("oauth_signature_method").unwrap_or_default())
         .unwrap_or(SignatureMethod::HmacSha256);

@@ -110,25 +110,45 @@ pub(crate) fn service_base(path: &str) -> Option<&str> {
     Some(&path[..i])
 }
 
+/// Magento's candidate order: route indices by url (`ksort(SORT_STRING)`, byte-wise);
+/// within a url, methods keep table order, which is the order of `routes` itself.
+pub(crate) fn candidate_order(routes: &[RouteDef]) -> Vec<u32> {
+    let mut ranked: Vec<u32> = (0..routes.len() as u32).collect();
+    // The index tie-break makes every key distinct, so the cheaper unstable sort
+    // gives the same order.
+    ranked.sort_unstable_by(|&a, &b| order_key(routes, a).cmp(&order_key(routes, b)));
+    ranked
+}
+
+fn order_key(routes: &[RouteDef], i: u32) -> (&[u8], u32) {
+    (routes[i as usize].url.as_bytes(), i)
+}
+
+/// Whether `ranked` is [`candidate_order`] of `routes`: a permutation, in order. (A
+/// bundle stores the order so that loading checks it in linear time instead of
+/// sorting.)
+pub(crate) fn is_candidate_order(routes: &[RouteDef], ranked: &[u32]) -> bool {
+    if ranked.len() != routes.len() || ranked.iter().any(|&i| i as usize >= routes.len()) {
+        return false;
+    }
+    // Strictly increasing keys with in-range indices and the right length: every
+    // index appears exactly once.
+    ranked
+        .windows(2)
+        .all(|w| order_key(routes, w[0]) < order_key(routes, w[1]))
+}
+
 impl Router {
-    /// Index `routes`; `order` gives each route's (url position, method position) in
-    /// Magento's route table (see `RouteTable`).
-    pub(crate) fn new(routes: &[RouteDef]) -> Router {
-        let mut ranked: Vec<u32> = (0..routes.len() as u32).collect();
-        // ksort(SORT_STRING) over urls; within a url, methods keep table order, which
-        // is the order of `routes` itself.
-        ranked.sort_by(|&a, &b| {
-            routes[a as usize]
-                .url
-                .as_bytes()
-                .cmp(routes[b as usize].url.as_bytes())
-                .then(a.cmp(&b))
-        });
+    /// Index `routes`; `ranked` is Magento's candidate order ([`candidate_order`]).
+    pub(crate) fn new(routes: &[RouteDef], ranked: &[u32]) -> Router {
+        debug_assert!(is_candidate_order(routes, ranked));
         let mut rank = vec![0u32; routes.len()];
         for (r, &i) in ranked.iter().enumerate() {
             rank[i as usize] = r as u32;
         }
         let mut router = Router::default();
+        router.compiled.reserve(routes.len());
+        router.exact.reserve(routes.len());
         for (i, def) in routes.iter().enumerate() {
             let vars: Vec<Option<Box<str>>> = split_segments(&def.url)
                 .map(|s| variable_name(s).map(Box::from))
@@ -183,23 +203,27 @@ impl Router {
         router
     }
 
+    /// The route whose url and method are byte-equal to `url` and `method`.
+    pub(crate) fn exact_route(&self, url: &str, method: &str) -> Option<u32> {
+        let slot = *self.exact.get(url)?;
+        self.exact_lists[slot as usize]
+            .iter()
+            .find(|(m, _)| &**m == method)
+            .map(|&(_, i)| i)
+    }
+
     /// Select the route for `path` (already processed, spec §2.2) and `method`
     /// (upper case).
     pub(crate) fn lookup<'a>(&'a self, path: &'a str, method: &str) -> Option<RouteMatch<'a>> {
         // 1. Exact shortcut: byte-equal url and method.
-        if let Some(&slot) = self.exact.get(path) {
-            if let Some(&(_, i)) = self.exact_lists[slot as usize]
-                .iter()
-                .find(|(m, _)| &**m == method)
-            {
-                return Some(RouteMatch {
-                    route: i,
-                    params: Vec::new(),
-                    leftover: Vec::new(),
-                    matched: 1,
-                    exact: true,
-                });
-            }
+        if let Some(i) = self.exact_route(path, method) {
+            return Some(RouteMatch {
+                route: i,
+                params: Vec::new(),
+                leftover: Vec::new(),
+                matched: 1,
+                exact: true,
+            });
         }
         // 2. Service base; none ⇒ no candidates.
         let base = trim_slashes(service_base(path)?);

@@ -8,6 +8,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 use crate::json::obj;
 
@@ -744,7 +745,9 @@ pub fn oauth_sign(
         content_type: (!content_type.is_empty()).then_some(content_type),
         body: body.as_deref(),
     };
-    let s = oauth::sign(&req, &creds, &opts).map_err(oauth_err)?;
+    let s = cached_signer(&creds, profile, method_sig)?
+        .sign(&req, &opts)
+        .map_err(oauth_err)?;
     Ok(format!(
         "{}\n{}\n{}\n{}",
         s.authorization, s.base_string, s.signature, s.nonce
@@ -829,10 +832,57 @@ impl OAuthVerifier {
 
 thread_local! {
     /// Derived JWT keys by `crypt/key`: the derivation hashes 2 KiB three times.
-    static JWT_KEYS: std::cell::RefCell<Vec<(String, JwtKey)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static JWT_KEYS: std::cell::RefCell<Vec<(String, Rc<JwtKey>)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The last OAuth signer and the credentials it was made from: a widget signs
+    /// its calls with one set of credentials, so the key is encoded and keyed once.
+    static LAST_SIGNER: std::cell::RefCell<Option<(SignerCacheKey, Rc<oauth::Signer>)>> = const { std::cell::RefCell::new(None) };
 }
 
-fn cached_jwt_key(crypt_key: &str) -> Result<JwtKey, JsValue> {
+/// What a cached signer was made from (`None` token fields stay distinct from empty).
+struct SignerCacheKey {
+    consumer_key: String,
+    consumer_secret: String,
+    token: Option<String>,
+    token_secret: Option<String>,
+    profile: Profile,
+    method: SignatureMethod,
+}
+
+fn cached_signer(
+    creds: &ClientCredentials,
+    profile: Profile,
+    method: SignatureMethod,
+) -> Result<Rc<oauth::Signer>, JsValue> {
+    let same = |k: &SignerCacheKey| {
+        k.consumer_key == creds.consumer_key
+            && k.consumer_secret == creds.consumer_secret
+            && k.token == creds.token
+            && k.token_secret == creds.token_secret
+            && k.profile == profile
+            && k.method == method
+    };
+    if let Some(s) = LAST_SIGNER.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| same(k))
+            .map(|(_, s)| s.clone())
+    }) {
+        return Ok(s);
+    }
+    let signer = Rc::new(oauth::Signer::new(creds, profile, method).map_err(oauth_err)?);
+    let key = SignerCacheKey {
+        consumer_key: creds.consumer_key.clone(),
+        consumer_secret: creds.consumer_secret.clone(),
+        token: creds.token.clone(),
+        token_secret: creds.token_secret.clone(),
+        profile,
+        method,
+    };
+    LAST_SIGNER.with(|c| *c.borrow_mut() = Some((key, signer.clone())));
+    Ok(signer)
+}
+
+fn cached_jwt_key(crypt_key: &str) -> Result<Rc<JwtKey>, JsValue> {
     if let Some(k) = JWT_KEYS.with(|m| {
         m.borrow()
             .iter()
@@ -841,8 +891,10 @@ fn cached_jwt_key(crypt_key: &str) -> Result<JwtKey, JsValue> {
     }) {
         return Ok(k);
     }
-    let k = JwtKey::from_crypt_key(crypt_key)
-        .map_err(|e| fail("EJWT", e.to_string(), obj([("reason", e.reason().into())])))?;
+    let k = Rc::new(
+        JwtKey::from_crypt_key(crypt_key)
+            .map_err(|e| fail("EJWT", e.to_string(), obj([("reason", e.reason().into())])))?,
+    );
     JWT_KEYS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= 16 {
