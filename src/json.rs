@@ -32,6 +32,34 @@ pub(crate) fn php_string(out: &mut String, s: &str) {
 /// machinery would otherwise be instantiated in the wasm build). Same output as
 /// `serde_json::to_string` (tested against it).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// Append the decimal form of `v` (what `{v}` prints) without the formatting
+/// machinery, which is the larger part of a hot path's cost at opt-level "z".
+pub(crate) fn push_int(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_uint(out, v.unsigned_abs());
+}
+
+/// [`push_int`] for unsigned values (64-bit arithmetic: 128-bit division is a slow
+/// library call in wasm).
+pub(crate) fn push_uint(out: &mut String, v: u64) {
+    let mut digits = [0u8; 20];
+    let mut n = v;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(d as char);
+    }
+}
+
 pub(crate) fn to_string(v: &serde_json::Value) -> String {
     let mut out = String::new();
     write_value(&mut out, v);
@@ -124,6 +152,20 @@ mod tests {
             to_string(&obj([("x", 1.into()), ("y", opt_str(None))])),
             r#"{"x":1,"y":null}"#
         );
+    }
+
+    #[test]
+    fn integers_print_like_display() {
+        for v in [0i64, 7, -7, 10, 1_700_000_000, i64::MIN, i64::MAX] {
+            let mut s = String::from("x");
+            push_int(&mut s, v);
+            assert_eq!(s, format!("x{v}"));
+        }
+        for v in [0u64, 9, 10, u64::MAX] {
+            let mut s = String::new();
+            push_uint(&mut s, v);
+            assert_eq!(s, v.to_string());
+        }
     }
 
     #[test]

@@ -224,34 +224,80 @@ impl P<'_> {
                 }
             }
             Some(b'{') => {
-                self.i += 1;
                 let mut map = Map::new();
-                self.ws();
-                if self.peek() == Some(b'}') {
-                    self.i += 1;
-                    return Ok(Value::Object(map));
-                }
-                loop {
-                    self.ws();
-                    let k = self.string()?;
-                    self.ws();
-                    self.expect(b':', "expected `:`")?;
-                    let v = self.value(depth + 1)?;
+                self.object(depth, |k, v| {
                     map.insert(k, v);
-                    self.ws();
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            return Ok(Value::Object(map));
-                        }
-                        _ => return self.err("expected `,` or `}`"),
-                    }
-                }
+                })?;
+                Ok(Value::Object(map))
             }
             Some(_) => self.number(),
         }
     }
+    /// An object at the cursor (`{` next), each member handed to `member` in order.
+    fn object(
+        &mut self,
+        depth: usize,
+        mut member: impl FnMut(String, Value),
+    ) -> Result<(), JsonError> {
+        self.expect(b'{', "expected object")?;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            let k = self.string()?;
+            self.ws();
+            self.expect(b':', "expected `:`")?;
+            let v = self.value(depth + 1)?;
+            member(k, v);
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return self.err("expected `,` or `}`"),
+            }
+        }
+    }
+}
+
+/// A top-level JSON object kept as its members in document order: for small objects
+/// read a few times (JWT headers and claims) this skips building a hash map. Lookups
+/// see the last of duplicate keys, as `serde_json`'s map (and PHP) do.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Object(pub Vec<(String, Value)>);
+
+impl Object {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+    pub fn into_map(self) -> Map<String, Value> {
+        let mut map = Map::new();
+        for (k, v) in self.0 {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+/// Parse a document that must be a JSON object (anything else is an error).
+pub(crate) fn parse_object(text: &[u8]) -> Result<Object, JsonError> {
+    let mut p = P { b: text, i: 0 };
+    p.ws();
+    let mut members = Vec::with_capacity(4);
+    p.object(0, |k, v| members.push((k, v)))?;
+    p.ws();
+    if p.i != text.len() {
+        return p.err("trailing characters");
+    }
+    Ok(Object(members))
 }
 
 impl JsonError {
@@ -385,6 +431,25 @@ mod tests {
         #[test]
         fn never_panics_and_agrees_on_validity(s in "[\\[\\]{}\",:0-9eE+\\-.a-z\\\\ ]{0,24}") {
             same(&s);
+        }
+
+        /// `parse_object` accepts exactly the documents that are JSON objects, and
+        /// every key reads as in serde_json's map (duplicates: the last wins).
+        #[test]
+        fn objects_as_member_lists_agree_with_serde_json(
+            s in "\\{(\"[ab]\":(1|\"x\"|\\[\\]|\\{\\}|null),?){0,5}\\}|[\\[\\]{}\",:0-9a-z ]{0,16}"
+        ) {
+            let ours = parse_object(s.as_bytes());
+            match serde_json::from_str::<Value>(&s) {
+                Ok(Value::Object(map)) => {
+                    let obj = ours.expect("serde_json accepted an object");
+                    for k in ["a", "b", "c"] {
+                        prop_assert_eq!(obj.get(k), map.get(k));
+                    }
+                    prop_assert_eq!(obj.into_map(), map);
+                }
+                _ => prop_assert!(ours.is_err(), "{s:?}"),
+            }
         }
     }
 }

@@ -16,9 +16,10 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::crypto::{self, Hash};
+use crate::jsonparse::Object;
 
 /// Longest bearer token accepted (Magento's are ~150 bytes).
 pub const MAX_TOKEN_LEN: usize = 8 * 1024;
@@ -394,8 +395,8 @@ impl<'a> VerifyOptions<'a> {
 
 struct Parts<'t> {
     signing_input: &'t str,
-    header: Map<String, Value>,
-    claims: Map<String, Value>,
+    header: Object,
+    claims: Object,
     signature: Vec<u8>,
 }
 
@@ -411,13 +412,11 @@ fn split(token: &str) -> Result<Parts<'_>, JwtError> {
             "expected three dot-separated parts (compact JWS)".into(),
         ));
     };
-    let json = |part: &str, what: &str| -> Result<Map<String, Value>, JwtError> {
+    let json = |part: &str, what: &str| -> Result<Object, JwtError> {
         let bytes = crypto::b64url_decode(part)
             .ok_or_else(|| JwtError::Malformed(format!("{what} is not base64url")))?;
-        match crate::jsonparse::parse(&bytes) {
-            Ok(Value::Object(m)) => Ok(m),
-            _ => Err(JwtError::Malformed(format!("{what} is not a JSON object"))),
-        }
+        crate::jsonparse::parse_object(&bytes)
+            .map_err(|_| JwtError::Malformed(format!("{what} is not a JSON object")))
     };
     let header = json(h, "header")?;
     let claims = json(p, "payload")?;
@@ -434,7 +433,7 @@ fn split(token: &str) -> Result<Parts<'_>, JwtError> {
 /// A claim as a positive integer: absent, null, false, 0, "" and "0" are "missing" (PHP
 /// emptiness, as Magento's reader tests them); strings, floats and booleans otherwise
 /// are refused rather than cast.
-fn int_claim(claims: &Map<String, Value>, name: &'static str) -> Result<i64, JwtError> {
+fn int_claim(claims: &Object, name: &'static str) -> Result<i64, JwtError> {
     match claims.get(name) {
         None | Some(Value::Null) | Some(Value::Bool(false)) => Err(JwtError::MissingClaim(name)),
         Some(Value::String(s)) if s.is_empty() || s == "0" => Err(JwtError::MissingClaim(name)),
@@ -542,8 +541,8 @@ pub fn decode(token: &str, now: Option<i64>) -> Result<Unverified, JwtError> {
             (Some(e), Some(n)) => Some(e - n),
             _ => None,
         },
-        header: Value::Object(parts.header),
-        claims: Value::Object(parts.claims),
+        header: Value::Object(parts.header.into_map()),
+        claims: Value::Object(parts.claims.into_map()),
     })
 }
 

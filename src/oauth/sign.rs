@@ -254,6 +254,8 @@ impl Signer {
             Some(n) => n.clone(),
             None => crypto::random_token(32).map_err(OAuthError::internal)?,
         };
+        let mut timestamp = String::with_capacity(12);
+        crate::json::push_uint(&mut timestamp, opts.timestamp);
         let mut protocol = PhpMap(Vec::with_capacity(6 + opts.extra.len()));
         protocol.0.extend([
             (
@@ -265,10 +267,7 @@ impl Signer {
                 "oauth_signature_method".into(),
                 Val::Str(self.method.name().into()),
             ),
-            (
-                "oauth_timestamp".into(),
-                Val::Str(opts.timestamp.to_string()),
-            ),
+            ("oauth_timestamp".into(), Val::Str(timestamp)),
         ]);
         if let Some(t) = &self.token {
             protocol.0.push(("oauth_token".into(), Val::Str(t.clone())));

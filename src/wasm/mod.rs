@@ -982,7 +982,19 @@ pub fn jwt_verify(
         opts = opts.revocations(&map);
     }
     Ok(match token::verify(token, &key, &opts) {
-        Ok(c) => format!("1 {} {} {} {}", c.uid, c.utypid, c.iat, c.exp),
+        Ok(c) => {
+            let mut out = String::with_capacity(48);
+            out.push('1');
+            out.push(' ');
+            crate::json::push_uint(&mut out, c.uid);
+            out.push(' ');
+            crate::json::push_uint(&mut out, c.utypid.into());
+            for v in [c.iat, c.exp] {
+                out.push(' ');
+                crate::json::push_int(&mut out, v);
+            }
+            out
+        }
         Err(e) => format!("0 {} {}", e.reason(), e),
     })
 }
