@@ -28,10 +28,6 @@ pub(crate) fn php_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Compact JSON of a `serde_json::Value`, written without serde's serializer (whose
-/// machinery would otherwise be instantiated in the wasm build). Same output as
-/// `serde_json::to_string` (tested against it).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 /// Append the decimal form of `v` (what `{v}` prints) without the formatting
 /// machinery, which is the larger part of a hot path's cost at opt-level "z".
 pub(crate) fn push_int(out: &mut String, v: i64) {
@@ -60,6 +56,10 @@ pub(crate) fn push_uint(out: &mut String, v: u64) {
     }
 }
 
+/// Compact JSON of a `serde_json::Value`, written without serde's serializer (whose
+/// machinery would otherwise be instantiated in the wasm build). Same output as
+/// `serde_json::to_string` (tested against it).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn to_string(v: &serde_json::Value) -> String {
     let mut out = String::new();
     write_value(&mut out, v);
