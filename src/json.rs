@@ -30,6 +30,7 @@ pub(crate) fn php_string(out: &mut String, s: &str) {
 
 /// Append the decimal form of `v` (what `{v}` prints) without the formatting
 /// machinery, which is the larger part of a hot path's cost at opt-level "z".
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn push_int(out: &mut String, v: i64) {
     if v < 0 {
         out.push('-');
