@@ -86,6 +86,19 @@ impl Policy {
         sources: &mut Sources<'_>,
         placeholders: &Placeholders,
     ) -> Authorized<'p> {
+        self.authorize_with(req, sources, &mut |_| placeholders.clone())
+    }
+
+    /// [`Policy::authorize`] with the placeholder values computed for the identified
+    /// caller (the customer's group, store and active cart are known only once the
+    /// caller is): `placeholders` is called at most once, and only when the route
+    /// forces a parameter.
+    pub fn authorize_with<'p>(
+        &'p self,
+        req: &'p HttpRequest<'p>,
+        sources: &mut Sources<'_>,
+        placeholders: &mut dyn FnMut(&Principal) -> Placeholders,
+    ) -> Authorized<'p> {
         let https = req.is_https(sources.offloader_header);
         let request = Request::new(req.method, req.path()).https(https);
         let guest = self.decide(&request, &Principal::Guest);
@@ -147,7 +160,7 @@ impl Policy {
         };
         match out
             .decision
-            .apply_forced(&principal, placeholders, &mut input)
+            .apply_forced(&principal, &placeholders(&principal), &mut input)
         {
             Ok(applied) => {
                 out.forced = applied;

@@ -277,7 +277,16 @@ pub fn explain(d: &Decision<'_>, principal: &Principal) -> String {
             d.required().join(", ")
         ));
         if !d.missing().is_empty() {
-            s.push_str(&format!("  not granted: {}\n", d.missing().join(", ")));
+            // A loop rather than `join`: one `join` instantiation (over `String`) is
+            // already in the wasm build; this one would add another.
+            s.push_str("  not granted: ");
+            for (i, m) in d.missing().iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                s.push_str(m);
+            }
+            s.push('\n');
         }
     }
     let verdict = match d.outcome() {

@@ -402,6 +402,57 @@ fn forced_parameters_rewrite_the_body() {
 }
 
 #[test]
+fn placeholders_are_computed_for_the_identified_caller_once_and_only_when_forcing() {
+    let policy = common::sample_policy();
+    let k = key();
+    let bearer = format!(
+        "Bearer {}",
+        token::issue(&k, JwtAlg::HS256, UserKind::Customer, 5, NOW, 60).unwrap()
+    );
+    let mut seen = Vec::new();
+    let mut run = |path: &str, method: &str| {
+        let url = format!("{BASE}{path}");
+        let mut s = Sources::new(NOW);
+        s.jwt = Some(JwtSource {
+            key: &k,
+            alg: JwtAlg::HS256,
+            revocations: None,
+        });
+        let r = req(
+            method,
+            &url,
+            vec![
+                ("Authorization", bearer.as_str()),
+                ("Content-Type", "application/json"),
+            ],
+            Some(r#"{"cartItem":{"sku":"x"}}"#),
+        );
+        let a = policy.authorize_with(&r, &mut s, &mut |p| {
+            seen.push(p.clone());
+            Placeholders {
+                cart: Some(Cart::Active(json!(100 + p.user_id()))),
+                ..Placeholders::default()
+            }
+        });
+        (a.status(), a.body.clone())
+    };
+    let (st, body) = run("/rest/V1/carts/mine/items", "POST");
+    assert_eq!(st, 200);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body.unwrap()).unwrap(),
+        json!({"cartItem":{"sku":"x","quote_id":105}})
+    );
+    assert_eq!(run("/rest/V1/directory/countries", "GET").0, 200);
+    assert_eq!(run("/rest/V1/customers/2", "GET").0, 401);
+    assert_eq!(
+        seen.len(),
+        1,
+        "called once, for the forcing route only: {seen:?}"
+    );
+    assert_eq!(seen[0].user_id(), 5);
+}
+
+#[test]
 fn https_comes_from_the_url_or_the_offloader_header() {
     let policy = common::sample_policy();
     let all = Roles(policy.role_all());

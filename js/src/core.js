@@ -240,8 +240,10 @@ function createApi(wasm) {
      */
     authorize(request, sources, bodyText) {
       const req = toRequest(request, bodyText);
-      const src = sourcesJson(sources || {}, this);
+      const failures = [];
+      const src = sourcesJson(sources || {}, this, failures);
       const out = JSON.parse(guard(() => this._inner().authorize(json(req, 'request'), src)));
+      if (failures.length) throw failures[0];
       return out;
     }
 
@@ -278,7 +280,25 @@ function createApi(wasm) {
     return { method: requireString(r.method || 'GET', 'request.method'), url, headers: headerList(r.headers), body: body === undefined ? null : body };
   }
 
-  function sourcesJson(s, engine) {
+  // The user's placeholder function, as the module calls it: with "type id", answering
+  // JSON text. What it throws is kept in `failures` and rethrown after the call.
+  function placeholderCall(fn, failures) {
+    return (caller) => {
+      try {
+        const sp = caller.indexOf(' ');
+        const v = fn({ type: caller.slice(0, sp), id: Number(caller.slice(sp + 1)) });
+        if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) {
+          throw new InputError('sources.placeholders must return an object (or null)');
+        }
+        return json(v || {}, 'placeholders');
+      } catch (e) {
+        failures.push(e);
+        return null;
+      }
+    };
+  }
+
+  function sourcesJson(s, engine, failures) {
     const roleOf = (fn) => (fn ? (id) => {
       const res = fn(id);
       if (res === undefined || res === null) return null;
@@ -296,7 +316,9 @@ function createApi(wasm) {
       oauth: s.oauth ? { profile: s.oauth.profile || 'magento-2.4.7', credentials: s.oauth.credentials } : undefined,
       hasSession: typeof s.session === 'function',
       sessionCookie: s.sessionCookie,
-      placeholders: s.placeholders,
+      // A function of the identified caller: called from the module with (type, id),
+      // answering JSON text.
+      placeholders: typeof s.placeholders === 'function' ? placeholderCall(s.placeholders, failures) : s.placeholders,
       session: s.session,
       customerWebsite: s.customerWebsite,
       adminRole: roleOf(s.adminRole),

@@ -137,6 +137,28 @@ export function suite(label, api) {
       const r = new Request('https://shop.example.com/rest/V1/carts/mine', { headers: { Cookie: 'PHPSESSID=abc', 'X-Requested-With': 'XMLHttpRequest' } });
       assert.equal(e.authorize(r, sources).status, 200);
     }
+    // Placeholders from a function of the identified caller: called once, only when a
+    // parameter is forced; a missing cart is Magento's 404-style refusal.
+    const calls = [];
+    const carts = { 7: 70 };
+    const lazy = { ...sources, placeholders: (caller) => { calls.push(caller); return { cartId: carts[caller.id] ?? false }; } };
+    const add = (cookie) => e.authorize({ method: 'POST', url: 'https://shop.example.com/rest/V1/carts/mine/items', headers: { Cookie: cookie, 'X-Requested-With': 'XMLHttpRequest', 'Content-Type': 'application/json' }, body: '{"cartItem":{"sku":"MH01","qty":1,"quote_id":1}}' }, lazy);
+    const added = add('PHPSESSID=abc');
+    assert.equal(added.status, 200);
+    assert.equal(JSON.parse(added.requestBody).cartItem.quote_id, 70);
+    assert.deepEqual(calls, [{ type: 'customer', id: 7 }]);
+    assert.equal(e.authorize(xhr, lazy).status, 200);
+    assert.equal(calls.length, 2, 'carts/mine forces customerId, so the function runs again');
+    assert.equal(e.authorize({ method: 'GET', url: 'https://shop.example.com/rest/V1/directory/countries' }, lazy).status, 200);
+    assert.equal(calls.length, 2, 'nothing forced: not called');
+    assert.throws(() => e.authorize({ method: 'POST', url: 'https://shop.example.com/rest/V1/carts/mine/items', headers: { Cookie: 'PHPSESSID=abc', 'X-Requested-With': 'XMLHttpRequest' } },
+      { ...lazy, placeholders: () => { throw new RangeError('cart service down'); } }), /cart service down/);
+    assert.throws(() => e.authorize({ method: 'GET', url: 'https://shop.example.com/rest/V1/carts/mine', headers: { Cookie: 'PHPSESSID=abc', 'X-Requested-With': 'XMLHttpRequest' } },
+      { ...lazy, placeholders: () => 'nope' }), (err) => err.code === 'EINPUT');
+    carts[7] = undefined;
+    const noCart = add('PHPSESSID=abc');
+    assert.equal(noCart.allowed, false);
+    assert.ok(noCart.status >= 400, `no active cart is refused (${noCart.status} ${noCart.body})`);
     e.free();
   });
 

@@ -125,8 +125,19 @@ export interface Sources {
   customerWebsite?: (customerId: number) => number | null | undefined;
   adminRole?: (adminId: number) => 'all' | string[] | null | undefined;
   integrationRole?: (integrationId: number) => 'all' | string[] | null | undefined;
-  /** Values for %customer_group_id%, %customer_store_id%, %cart_id% (false: no active cart). */
-  placeholders?: { customerGroupId?: unknown; customerWebsiteId?: unknown; customerStoreId?: unknown; cartId?: unknown };
+  /**
+   * Values for %customer_group_id%, %customer_website_id%, %customer_store_id%, %cart_id%
+   * (`cartId: false`: no active cart) — or a function of the identified caller returning
+   * them, called at most once and only when the route forces a parameter.
+   */
+  placeholders?: Placeholders | ((caller: { type: Principal['type']; id: number }) => Placeholders | null | undefined);
+}
+
+export interface Placeholders {
+  customerGroupId?: unknown;
+  customerWebsiteId?: unknown;
+  customerStoreId?: unknown;
+  cartId?: unknown;
 }
 
 export interface Identity {

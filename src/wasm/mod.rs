@@ -503,23 +503,10 @@ impl Engine {
             }
             None => None,
         };
+        // A function is dropped by JSON.stringify: it is called (below) with the
+        // identified caller instead.
         let placeholders = match cfg.get("placeholders") {
-            Some(p) => {
-                let p = input::obj(p, "sources.placeholders")?;
-                Placeholders {
-                    customer_group_id: p.get("customerGroupId").cloned(),
-                    customer_website_id: p.get("customerWebsiteId").cloned(),
-                    customer_store_id: p.get("customerStoreId").cloned(),
-                    cart: p.get("cartId").map(|v| {
-                        if *v == Value::Bool(false) {
-                            Cart::NoActiveCart
-                        } else {
-                            Cart::Active(v.clone())
-                        }
-                    }),
-                    extra: Vec::new(),
-                }
-            }
+            Some(p) => placeholders_from(p)?,
             None => Placeholders::default(),
         };
         let has_session = cfg.bool("hasSession")?;
@@ -560,7 +547,11 @@ impl Engine {
                 nonces: &mut self.nonces,
             });
         }
-        let a = self.policy.authorize(&http, &mut s, &placeholders);
+        let a = self.policy.authorize_with(&http, &mut s, &mut |p| {
+            callbacks
+                .placeholders_for(p)
+                .unwrap_or_else(|| placeholders.clone())
+        });
         let mut v = wire::decision_json(&a.decision);
         v["status"] = a.status().into();
         v["allowed"] = a.allowed().into();
@@ -620,6 +611,38 @@ impl JsCallbacks<'_> {
             .then(|| self.engine_roles.get(v as usize - 1).cloned())
             .flatten()
     }
+}
+
+impl JsCallbacks<'_> {
+    /// `sources.placeholders("type id")` when it is a function: the JS layer wraps the
+    /// user's function, answers JSON text and rethrows the user's own errors after
+    /// the call. `None`: no function (or no usable answer).
+    fn placeholders_for(&self, p: &Principal) -> Option<Placeholders> {
+        let mut caller = String::from(p.kind());
+        caller.push(' ');
+        crate::json::push_uint(&mut caller, p.user_id());
+        let text = self
+            .call("placeholders", JsValue::from_str(&caller))?
+            .as_string()?;
+        placeholders_from(&input::parse(&text, "sources.placeholders()").ok()?).ok()
+    }
+}
+
+fn placeholders_from(v: &Value) -> Result<Placeholders, JsValue> {
+    let p = input::obj(v, "sources.placeholders")?;
+    Ok(Placeholders {
+        customer_group_id: p.get("customerGroupId").cloned(),
+        customer_website_id: p.get("customerWebsiteId").cloned(),
+        customer_store_id: p.get("customerStoreId").cloned(),
+        cart: p.get("cartId").map(|v| {
+            if *v == Value::Bool(false) {
+                Cart::NoActiveCart
+            } else {
+                Cart::Active(v.clone())
+            }
+        }),
+        extra: Vec::new(),
+    })
 }
 
 impl SessionLookup for JsCallbacks<'_> {
