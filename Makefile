@@ -3,10 +3,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export MAGE_POLICY_CORPUS ?= $(abspath ../shared/corpus/magento)
 
-.PHONY: test setup lint test-rust wasm-check test-js test-wasm bench demo pkg fmt clean
+.PHONY: test setup lint test-rust wasm-check test-js test-wasm test-demo bench demo demo-deps pkg fmt clean
 
 ## Everything: formatting, lints, the wasm32 build of the core, all Rust tests.
-test: setup lint wasm-check test-rust test-wasm test-js
+test: setup lint wasm-check test-rust test-wasm test-js test-demo
 
 ## Idempotent installs: only what is missing is installed.
 setup:
@@ -42,10 +42,19 @@ bench: pkg
 fmt:
 	$(CARGO) fmt --all
 
-## The demo site arrives with the demo issue.
-demo:
-	@echo "make demo: not yet — the demo site (www/) is not built yet. Try the CLI:"
-	@echo "  cargo run --features cli -- routes --webapi fixtures/sample/webapi.xml --acl fixtures/sample/acl.xml --principal '{\"type\":\"customer\",\"id\":5}'"
+## The demo: storefront widget, admin explorer and an edge gateway in workerd, served
+## on 127.0.0.1:$(PORT) (default 8080). Ctrl-C stops it.
+PORT ?= 8080
+demo: demo-deps
+	node www/serve.mjs --port $(PORT)
+
+## The packed npm package installed into www/node_modules (as users install it).
+demo-deps: pkg
+	bash scripts/demo-deps.sh
+
+## End-to-end tests of the demo in headless Chromium (screenshots in target/screenshots/).
+test-demo: demo-deps
+	node --test www/test/
 
 ## The npm package (pkg/): wasm for web and nodejs targets, JS layer, types.
 pkg: setup
