@@ -3,10 +3,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export MAGE_POLICY_CORPUS ?= $(abspath ../shared/corpus/magento)
 
-.PHONY: test setup lint test-rust wasm-check test-js test-wasm test-demo bench demo demo-deps pkg fmt clean
+.PHONY: test setup lint test-rust wasm-check test-js test-wasm test-demo fuzz fuzz-smoke bench demo demo-deps pkg fmt clean
 
 ## Everything: formatting, lints, the wasm32 build of the core, all Rust tests.
-test: setup lint wasm-check test-rust test-wasm test-js test-demo
+test: setup lint wasm-check test-rust test-wasm test-js test-demo fuzz-smoke
 
 ## Idempotent installs: only what is missing is installed.
 setup:
@@ -45,12 +45,21 @@ fmt:
 ## The demo: storefront widget, admin explorer and an edge gateway in workerd, served
 ## on 127.0.0.1:$(PORT) (default 8080). Ctrl-C stops it.
 PORT ?= 8080
+FUZZ_SECONDS ?= 600
 demo: demo-deps
 	node www/serve.mjs --port $(PORT)
 
 ## The packed npm package installed into www/node_modules (as users install it).
 demo-deps: pkg
 	bash scripts/demo-deps.sh
+
+## Fuzzing (cargo-fuzz, nightly): every target for 10 minutes (FUZZ_SECONDS=N to change).
+fuzz: setup
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## A short fuzz run of every target (part of make test).
+fuzz-smoke: setup
+	bash scripts/fuzz.sh 30
 
 ## End-to-end tests of the demo in headless Chromium (screenshots in target/screenshots/).
 test-demo: demo-deps

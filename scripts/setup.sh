@@ -59,4 +59,9 @@ if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     echo "setup: adding wasm32-unknown-unknown to nightly"
     rustup target add wasm32-unknown-unknown --toolchain nightly
   fi
+  # cargo-fuzz for `make fuzz` and the fuzz smoke run in `make test` (~90 s to build).
+  if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    echo "setup: installing cargo-fuzz"
+    cargo install cargo-fuzz --locked
+  fi
 fi

@@ -24,6 +24,9 @@ JSON
 (cd "$SCRATCH" && "$ROOT/js/node_modules/.bin/tsc" -p tsconfig.json)
 echo "tsc --strict: types and example compile"
 
+# Hostile input at the JS boundary (fast-check) and a create/free soak test.
+MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-policy" node --test js/test-robustness/
+
 # The package in real workerd (npm `workerd`), served on 127.0.0.1.
 MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-policy" node --test js/test-workerd/
 

@@ -136,6 +136,9 @@ pub enum Outcome {
     /// Asynchronous bulk routes (`/async/bulk/V1/…/by<Param>`) are not modelled:
     /// refused, with status 501, rather than guessed.
     NotModelled,
+    /// 414: the path is longer than [`Limits::max_path_bytes`](crate::Limits). Magento
+    /// has no limit of its own; its web server refuses such paths (nginx: 8 KiB).
+    TooLong,
 }
 
 impl Outcome {
@@ -150,6 +153,7 @@ impl Outcome {
             Outcome::Unauthorized => "unauthorized",
             Outcome::HttpsRequired => "https-required",
             Outcome::NotModelled => "not-modelled",
+            Outcome::TooLong => "too-long",
         }
     }
 }
@@ -204,6 +208,7 @@ impl<'p> Decision<'p> {
             Outcome::NotProcessable | Outcome::HttpsRequired => 400,
             Outcome::Unauthorized => 401,
             Outcome::NotModelled => 501,
+            Outcome::TooLong => 414,
         }
     }
 
@@ -226,6 +231,7 @@ impl<'p> Decision<'p> {
             Outcome::NotModelled => {
                 "Asynchronous bulk routes are not modelled by mage-policy.".to_string()
             }
+            Outcome::TooLong => "Request path too long.".to_string(),
         })
     }
 
@@ -372,6 +378,10 @@ impl Policy {
             required: &[],
             missing: Vec::new(),
         };
+        if req.path.len() > self.settings.limits.max_path_bytes {
+            d.outcome = Outcome::TooLong;
+            return d;
+        }
         let processed = match path::process(req.path, &self.settings.base_path, &self.stores) {
             Ok(p) => p,
             Err(NotRest::OutsideBase | NotRest::NotRestArea) => return d,

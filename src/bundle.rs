@@ -396,6 +396,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Policy, BundleError> {
         insecure_routes,
         base_path,
         account_share,
+        limits: Default::default(),
     };
     Ok(Policy::from_parts(
         routes,

@@ -69,7 +69,7 @@ pub use authorize::{Decision, MatchedRoute, Outcome, PathParams, Principal, Requ
 pub use config::{ParamDef, RouteDef, XmlOptions};
 pub use diag::{ConfigError, Diagnostic, Location, Severity};
 pub use pipeline::Authorized;
-pub use policy::{AccountShare, Policy, PolicyBuilder, Settings, DEFAULT_INSECURE_ROUTES};
+pub use policy::{AccountShare, Limits, Policy, PolicyBuilder, Settings, DEFAULT_INSECURE_ROUTES};
 pub use router::path::{Processor, Store, StoreError, Stores};
 
 /// The README's examples, compiled and run as doctests.

@@ -99,6 +99,13 @@ impl Policy {
         sources: &mut Sources<'_>,
         placeholders: &mut dyn FnMut(&Principal) -> Placeholders,
     ) -> Authorized<'p> {
+        let limits = self.settings.limits;
+        let headers_too_large = req.headers.len() > limits.max_headers
+            || req
+                .headers
+                .iter()
+                .any(|(_, v)| v.len() > limits.max_header_bytes);
+        let body_too_large = req.body.is_some_and(|b| b.len() > limits.max_body_bytes);
         let https = req.is_https(sources.offloader_header);
         let request = Request::new(req.method, req.path()).https(https);
         let guest = self.decide(&request, &Principal::Guest);
@@ -109,6 +116,15 @@ impl Policy {
             body: None,
             forced: Vec::new(),
         };
+        // Limits first (see `Limits`): nothing of an oversized request is parsed.
+        if headers_too_large || body_too_large {
+            out.failure = Some(if headers_too_large {
+                (431, magento_message("Request header fields too large."))
+            } else {
+                (413, magento_message("Request body too large."))
+            });
+            return out;
+        }
         let Some(route) = out.decision.route().copied() else {
             return out; // refused before authorization: 404, 405, 400, not REST
         };

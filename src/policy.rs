@@ -63,6 +63,48 @@ pub struct Settings {
     pub base_path: String,
     /// Customer account sharing scope.
     pub account_share: AccountShare,
+    /// Request-size limits (not stored in bundles: a runtime setting).
+    pub limits: Limits,
+}
+
+/// Bounds on hostile requests, checked before any parsing. Each refusal has its HTTP
+/// status and a Magento-shaped body (`{"message":…}`); the defaults are what common
+/// web servers in front of Magento allow.
+///
+/// ```
+/// use mage_policy::{Limits, Outcome, Policy, Principal, Request};
+/// let policy = Policy::builder()
+///     .limits(Limits { max_path_bytes: 64, ..Limits::default() })
+///     .build()
+///     .unwrap();
+/// let long = format!("/rest/V1/{}", "a".repeat(60));
+/// let d = policy.decide(&Request::new("GET", &long), &Principal::Guest);
+/// assert_eq!((d.outcome(), d.status()), (Outcome::TooLong, 414));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest request path (without the query), in bytes: 414 beyond (default 8 KiB,
+    /// nginx's `large_client_header_buffers`).
+    pub max_path_bytes: usize,
+    /// Longest header value, in bytes: 431 beyond (default 16 KiB).
+    pub max_header_bytes: usize,
+    /// Most headers in one request: 431 beyond (default 100, Apache's
+    /// `LimitRequestFields`).
+    pub max_headers: usize,
+    /// Largest request body that forced parameters are applied to: 413 beyond
+    /// (default 1 MiB). JSON nesting is limited to 64 levels besides.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_path_bytes: 8 << 10,
+            max_header_bytes: 16 << 10,
+            max_headers: 100,
+            max_body_bytes: 1 << 20,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -75,6 +117,7 @@ impl Default for Settings {
                 .collect(),
             base_path: String::new(),
             account_share: AccountShare::Website,
+            limits: Limits::default(),
         }
     }
 }
@@ -149,6 +192,12 @@ impl PolicyBuilder {
     /// Add an `acl.xml`; files merge in the order added.
     pub fn acl(mut self, name: impl Into<String>, xml: impl Into<String>) -> Self {
         self.acl.push((name.into(), xml.into()));
+        self
+    }
+
+    /// Request-size limits (see [`Limits`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.settings.limits = limits;
         self
     }
 
@@ -326,6 +375,12 @@ impl Policy {
     /// The store list.
     pub fn stores(&self) -> &Stores {
         &self.stores
+    }
+
+    /// Change the request-size limits (e.g. of a policy loaded from a bundle, which
+    /// starts with the defaults).
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.settings.limits = limits;
     }
 
     /// The settings the policy was built with.

@@ -84,7 +84,7 @@ function createApi(wasm) {
   // ---- engine --------------------------------------------------------------------
 
   const OUTCOMES = ['allowed', 'not-rest', 'method-not-allowed', 'not-processable', 'no-route',
-    'unauthorized', 'https-required', 'not-modelled'];
+    'unauthorized', 'https-required', 'not-modelled', 'too-long'];
   const KINDS = { guest: 0, customer: 1, admin: 2, integration: 3 };
 
   const registry = typeof FinalizationRegistry === 'function'
@@ -359,13 +359,17 @@ function createApi(wasm) {
     },
     /** The base string a profile computes for a request and its oauth_* parameters. */
     baseString(profile, request, protocolParams) {
+      if (protocolParams !== undefined && (protocolParams === null || typeof protocolParams !== 'object')) {
+        throw new InputError('protocol parameters must be an object or an array of [name, value] pairs');
+      }
       const p = Array.isArray(protocolParams) ? protocolParams : Object.entries(protocolParams || {});
+      if (p.length > 1000) throw new InputError('more than 1000 protocol parameters');
       return guard(() => wasm.oauthBaseString(requireString(profile, 'profile'), json(request, 'request'), json(p, 'protocol parameters')));
     },
     /** A verifier with its own nonce memory: `new oauth.Verifier(profile, credentials)`. */
     Verifier: class Verifier {
       constructor(profile, credentials) {
-        this._inner = guard(() => new wasm.OAuthVerifier(requireString(profile, 'profile'), json(credentials, 'credentials')));
+        this._inner = shield(() => guard(() => new wasm.OAuthVerifier(requireString(profile, 'profile'), json(credentials, 'credentials'))))();
       }
       /** `{ method, url, authorization, contentType?, body? }` → `{ valid, consumerKey, token, integration }`; throws OAuthError. */
       verify(request, now) {
@@ -461,8 +465,37 @@ function createApi(wasm) {
     };
   }
 
+  // ---- the boundary ---------------------------------------------------------------
+
+  // Whatever an argument does while it is read (a throwing getter, a cyclic or exotic
+  // value, `path.includes` on a number, a throwing callback), the caller gets an
+  // InputError with the original as `cause`: only coded errors leave the API.
+  function shield(fn) {
+    return function shielded(...args) {
+      try {
+        return fn.apply(this, args);
+      } catch (e) {
+        if (e instanceof MagePolicyError) throw e;
+        const what = e instanceof Error ? e.message : typeof e === 'symbol' ? e.toString() : String(e);
+        throw new InputError(`invalid argument: ${what}`, { cause: e });
+      }
+    };
+  }
+  for (const name of ['fromXml', 'fromBundle']) Engine[name] = shield(Engine[name]);
+  for (const name of ['decide', 'explain', 'routes', 'routeTable', 'aclTree', 'diagnostics', 'toBundle', 'authorize', 'identify']) {
+    Engine.prototype[name] = shield(Engine.prototype[name]);
+  }
+  for (const name of ['sign', 'baseString', 'verify']) oauth[name] = shield(oauth[name]);
+  oauth.Verifier.prototype.verify = shield(oauth.Verifier.prototype.verify);
+  for (const name of ['issue', 'verify', 'decode']) jwt[name] = shield(jwt[name]);
+  const shieldedClient = shield((options) => {
+    const client = createClient(options);
+    client.can = shield(client.can);
+    return client;
+  });
+
   return {
-    Engine, Decision, oauth, jwt, createClient,
+    Engine, Decision, oauth, jwt, createClient: shieldedClient,
     MagePolicyError, ConfigError, OAuthError, JwtError, InputError,
   };
 }

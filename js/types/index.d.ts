@@ -15,7 +15,9 @@ export type Outcome =
   | 'no-route'
   | 'unauthorized'
   | 'https-required'
-  | 'not-modelled';
+  | 'not-modelled'
+  /** 414: the path is longer than the limit (8 KiB). */
+  | 'too-long';
 
 export interface RouteInfo {
   url: string;
@@ -36,7 +38,7 @@ export interface StoreInfo {
 
 export declare class Decision {
   readonly allowed: boolean;
-  /** Magento's HTTP status (200, 202, 400, 401, 404, 405, 501). */
+  /** Magento's HTTP status (200, 202, 400, 401, 404, 405, 414, 501). */
   readonly status: number;
   readonly outcome: Outcome;
   readonly route: RouteInfo | null;

@@ -132,11 +132,15 @@ impl SourceMap {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct XmlLimits {
     pub max_depth: usize,
+    pub max_attr_bytes: usize,
 }
 
 impl Default for XmlLimits {
     fn default() -> Self {
-        XmlLimits { max_depth: 64 }
+        XmlLimits {
+            max_depth: 64,
+            max_attr_bytes: 64 << 10,
+        }
     }
 }
 
@@ -160,13 +164,20 @@ fn attr_value(raw: &[u8]) -> Result<String, String> {
         .map_err(|e| format!("bad entity in attribute value: {e}"))
 }
 
-fn start_element(e: &BytesStart<'_>, pos: Pos) -> Result<Element, String> {
+fn start_element(e: &BytesStart<'_>, pos: Pos, limits: XmlLimits) -> Result<Element, String> {
     let name = std::str::from_utf8(e.name().as_ref())
         .map_err(|_| "element name is not UTF-8".to_string())?
         .to_string();
     let mut attrs = Vec::new();
     for a in e.attributes().with_checks(true) {
         let a = a.map_err(|err| format!("bad attribute: {err}"))?;
+        if a.value.len() > limits.max_attr_bytes {
+            return Err(format!(
+                "attribute value of {} bytes, over the limit of {}",
+                a.value.len(),
+                limits.max_attr_bytes
+            ));
+        }
         let name = std::str::from_utf8(a.key.as_ref())
             .map_err(|_| "attribute name is not UTF-8".to_string())?
             .to_string();
@@ -230,7 +241,7 @@ pub(crate) fn parse(
                 }
             }
             Event::Start(ref e) | Event::Empty(ref e) => {
-                let el = start_element(e, pos).map_err(|m| syntax(before, m))?;
+                let el = start_element(e, pos, limits).map_err(|m| syntax(before, m))?;
                 if stack.is_empty() && root.is_some() {
                     return Err(syntax(
                         before,

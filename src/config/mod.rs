@@ -22,6 +22,9 @@ pub struct XmlOptions {
     pub max_file_bytes: usize,
     /// Deepest accepted element nesting (default 64).
     pub max_depth: usize,
+    /// Longest accepted attribute value, in bytes (default 64 KiB; Magento's longest
+    /// is a few hundred).
+    pub max_attr_bytes: usize,
 }
 
 impl Default for XmlOptions {
@@ -29,6 +32,7 @@ impl Default for XmlOptions {
         XmlOptions {
             max_file_bytes: 8 << 20,
             max_depth: XmlLimits::default().max_depth,
+            max_attr_bytes: XmlLimits::default().max_attr_bytes,
         }
     }
 }
@@ -72,6 +76,7 @@ fn parse_all(
             map,
             XmlLimits {
                 max_depth: opts.max_depth,
+                max_attr_bytes: opts.max_attr_bytes,
             },
         ) {
             Ok(root) => roots.push(root),

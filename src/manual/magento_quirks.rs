@@ -131,6 +131,17 @@
 //!   error, never a silent `null`; a customer without an active cart gets Magento's 404
 //!   `Current customer does not have an active cart.`
 //! * **Store codes `admin` and `all` cannot be configured** as store views.
+//! * **Parameter names PHP cannot order consistently** (2.4.8's `ksort` mixes numeric
+//!   and string comparison, which is not transitive: `"10" < "9a" < "9" < "10"`) are
+//!   ordered by a stable insertion sort; PHP's own order for such sets depends on its
+//!   sort algorithm, so a signature over them may not match Magento's. Consistent keys
+//!   (all numeric, or none) are ordered exactly as PHP 8 does.
+//! * **Request-size limits** ([`Limits`](crate::Limits)): paths over 8 KiB are 414
+//!   [`Outcome::TooLong`](crate::Outcome::TooLong), more than 100 headers or a header
+//!   over 16 KiB 431, bodies over 1 MiB 413 — what the web server in front of Magento
+//!   would answer; Magento itself has no such limits. OAuth requests with more than
+//!   1000 parameters in the header, query or form body are 400
+//!   `too-many-parameters` (PHP's `max_input_vars`).
 //! * **JWT odd forms are refused** rather than imitated: Magento's reader also accepts
 //!   JSON-serialised JWS, `b64:false` tokens and string or boolean claims (`"5"`,
 //!   `true`); an edge verifier rejects them (the store still has the last word).

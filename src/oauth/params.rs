@@ -7,8 +7,21 @@ use super::url::{self, Url};
 use super::{OAuthError, Profile};
 use crate::php::{rawurldecode, urldecode};
 
-/// Most protocol or request parameters one request may carry (hostile input bound).
+/// Most protocol or request parameters one request may carry (hostile input bound):
+/// a header, query string or form body with more pieces is refused with 400
+/// `too-many-parameters` (PHP's own `max_input_vars` is 1000 too).
 pub const MAX_PARAMS: usize = 1000;
+
+/// Refuse `text` when it splits into more than [`MAX_PARAMS`] pieces on `sep`.
+pub(crate) fn check_count(text: &str, sep: char, what: &str) -> Result<(), OAuthError> {
+    if text.split(sep).nth(MAX_PARAMS).is_some() {
+        return Err(OAuthError::bad_request(
+            "too-many-parameters",
+            format!("more than {MAX_PARAMS} parameters in the {what}"),
+        ));
+    }
+    Ok(())
+}
 
 /// A collected parameter value: PHP arrays (from `a[b]=…` form fields) only matter as
 /// "an array" — 2.4.7 signs them as `Array`, 2.4.8 fails.
@@ -85,8 +98,10 @@ pub(crate) type RfcHeader = (Vec<(String, String)>, Option<String>);
 /// `name="value"` pairs, both percent-decoded. `realm` is returned separately.
 pub(crate) fn rfc_header(header: &str) -> Result<Option<RfcHeader>, OAuthError> {
     let h = header.trim();
+    // Bytes, not `&h[..5]`: a multi-byte character there is not a char boundary
+    // (found by the `oauth` fuzz target).
     if h.len() < 6
-        || !h[..5].eq_ignore_ascii_case("oauth")
+        || !h.as_bytes()[..5].eq_ignore_ascii_case(b"oauth")
         || !h.as_bytes()[5].is_ascii_whitespace()
     {
         return Ok(None);
@@ -207,6 +222,10 @@ pub(crate) fn collect(
     protocol: PhpMap,
 ) -> Result<Collected, OAuthError> {
     let u: Url<'_> = url::parse(req.url)?;
+    check_count(u.query.unwrap_or(""), '&', "query string")?;
+    if is_form(req.content_type, profile.is_magento()) {
+        check_count(req.body.unwrap_or(""), '&', "form body")?;
+    }
     match profile {
         Profile::Rfc5849 => {
             let mut pairs: Vec<(String, Val)> = protocol
@@ -346,6 +365,30 @@ fn ksort_cmp(a: &str, b: &str) -> Ordering {
     a.as_bytes().cmp(b.as_bytes())
 }
 
+/// A stable binary-insertion sort that tolerates comparisons which are not a total
+/// order. PHP's comparisons of mixed numeric and non-numeric keys are not transitive
+/// (`"10" < "9a"`, `"9a" < "9"`, `"9" < "10"`), and Rust's slice sorts may panic on such
+/// input (found by the `oauth` fuzz target). For consistent keys the result is the
+/// stable order PHP 8 gives; for inconsistent ones PHP's own result depends on its
+/// algorithm, and the signature may then differ from Magento's (manual::magento_quirks).
+fn stable_sort<T: Copy>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    for i in 1..v.len() {
+        let x = v[i];
+        // First position in the sorted prefix whose element is greater than `x`.
+        let (mut lo, mut hi) = (0, i);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if cmp(&x, &v[mid]) == Ordering::Less {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        v.copy_within(lo..i, lo + 1);
+        v[lo] = x;
+    }
+}
+
 /// The signature base string (`METHOD&uri&params`) of `collected` under `profile`.
 pub(crate) fn base_string(profile: Profile, method: &str, c: &Collected) -> String {
     let pairs = &c.pairs;
@@ -363,10 +406,12 @@ pub(crate) fn base_string(profile: Profile, method: &str, c: &Collected) -> Stri
         // (PHP 8 sorts are stable).
         Profile::Magento247 => {
             let names: Vec<_> = pairs.iter().map(|(k, _)| percent_encoded(k)).collect();
-            order.sort_by(|&i, &j| strnatcmp(&names[i], &names[j]));
+            stable_sort(&mut order, |&i, &j| strnatcmp(&names[i], &names[j]));
         }
         // Hmac::normalizeParameters: ksort on the decoded names.
-        Profile::Magento248 => order.sort_by(|&i, &j| ksort_cmp(&pairs[i].0, &pairs[j].0)),
+        Profile::Magento248 => {
+            stable_sort(&mut order, |&i, &j| ksort_cmp(&pairs[i].0, &pairs[j].0))
+        }
     }
     // METHOD & enc(uri) & enc(k1=v1&k2=v2…), written into one buffer: the outer
     // encoding of `=` and `&` is `%3D` and `%26`, of `%` in the inner encoding `%25`.
@@ -416,6 +461,19 @@ mod tests {
     }
 
     #[test]
+    fn headers_with_multibyte_characters_up_front_are_not_oauth_not_a_panic() {
+        for h in [
+            "OAu\u{2603}h x",
+            "\u{e9}\u{e9}\u{e9}x",
+            "OAut\u{e9} a=\"b\"",
+            "\u{1f600}\u{1f600}",
+        ] {
+            assert!(matches!(rfc_header(h), Ok(None)), "{h:?}");
+            assert!(magento_header(h).is_none(), "{h:?}");
+        }
+    }
+
+    #[test]
     fn parse_str_subset() {
         let m = parse_str("a.b=1&c+d=2&e[f]=3&g[=4&%20h=5&debug&x=1=2");
         assert_eq!(m.get_str("a_b"), Some("1"));
@@ -425,6 +483,23 @@ mod tests {
         assert_eq!(m.get_str("h"), Some("5"));
         assert_eq!(m.get_str("debug"), Some(""));
         assert_eq!(m.get_str("x"), Some("1=2"));
+    }
+
+    #[test]
+    fn sorting_is_stable_and_survives_inconsistent_comparisons() {
+        let mut v: Vec<usize> = (0..50).rev().collect();
+        stable_sort(&mut v, |a, b| a.cmp(b));
+        assert_eq!(v, (0..50).collect::<Vec<_>>());
+        let mut pairs = vec![(1, 'a'), (0, 'b'), (1, 'c'), (0, 'd')];
+        stable_sort(&mut pairs, |a, b| a.0.cmp(&b.0));
+        assert_eq!(pairs, [(0, 'b'), (0, 'd'), (1, 'a'), (1, 'c')]);
+        // PHP 8's numeric-string comparison is not transitive; no panic, a permutation.
+        let keys = ["10", "9a", "9", "1e1", " 9", "09", "a", "10", "9a"];
+        let mut idx: Vec<usize> = (0..keys.len()).collect();
+        stable_sort(&mut idx, |&i, &j| ksort_cmp(keys[i], keys[j]));
+        let mut seen = idx.clone();
+        seen.sort();
+        assert_eq!(seen, (0..keys.len()).collect::<Vec<_>>());
     }
 
     #[test]

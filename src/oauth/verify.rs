@@ -432,6 +432,7 @@ pub(crate) fn protocol_params(
     let Some(header) = authorization else {
         return Ok(None);
     };
+    params::check_count(header, ',', "Authorization header")?;
     if profile.is_magento() {
         let Some(mut map) = params::magento_header(header) else {
             return Ok(None);

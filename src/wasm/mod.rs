@@ -133,7 +133,8 @@ fn engine(policy: Policy) -> Engine {
     }
 }
 
-const OUTCOMES: [crate::Outcome; 8] = [
+/// In the order of core.js's `OUTCOMES` (the packed decision carries the index).
+const OUTCOMES: [crate::Outcome; 9] = [
     crate::Outcome::Allowed,
     crate::Outcome::NotRest,
     crate::Outcome::MethodNotAllowed,
@@ -142,6 +143,7 @@ const OUTCOMES: [crate::Outcome; 8] = [
     crate::Outcome::Unauthorized,
     crate::Outcome::HttpsRequired,
     crate::Outcome::NotModelled,
+    crate::Outcome::TooLong,
 ];
 
 #[wasm_bindgen]
@@ -893,6 +895,11 @@ fn cached_signer(
         return Ok(s);
     }
     let signer = Rc::new(oauth::Signer::new(creds, profile, method).map_err(oauth_err)?);
+    if creds.consumer_secret.len() + creds.token_secret.as_deref().map_or(0, str::len)
+        > CACHE_MAX_KEY
+    {
+        return Ok(signer); // not worth keeping (and not kept): no store issues such secrets
+    }
     let key = SignerCacheKey {
         consumer_key: creds.consumer_key.clone(),
         consumer_secret: creds.consumer_secret.clone(),
@@ -904,6 +911,10 @@ fn cached_signer(
     LAST_SIGNER.with(|c| *c.borrow_mut() = Some((key, signer.clone())));
     Ok(signer)
 }
+
+/// Longest secret the module's caches keep (Magento's are 32 characters): hostile
+/// megabyte-long keys are used once and dropped, not retained.
+const CACHE_MAX_KEY: usize = 4096;
 
 fn cached_jwt_key(crypt_key: &str) -> Result<Rc<JwtKey>, JsValue> {
     if let Some(k) = JWT_KEYS.with(|m| {
@@ -918,6 +929,9 @@ fn cached_jwt_key(crypt_key: &str) -> Result<Rc<JwtKey>, JsValue> {
         JwtKey::from_crypt_key(crypt_key)
             .map_err(|e| fail("EJWT", e.to_string(), obj([("reason", e.reason().into())])))?,
     );
+    if crypt_key.len() > CACHE_MAX_KEY {
+        return Ok(k);
+    }
     JWT_KEYS.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= 16 {
