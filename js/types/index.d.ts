@@ -304,6 +304,8 @@ export declare class JwtError extends MagePolicyError {
 }
 export declare class InputError extends MagePolicyError {
   readonly code: 'EINPUT';
+  /** What an argument (a getter, a callback) threw while it was read, if anything. */
+  readonly cause?: unknown;
 }
 
 /** Browsers and bundlers: instantiate once before use (Node and workerd entries do it themselves). */
