@@ -63,6 +63,40 @@ fn req<'a>(
     }
 }
 
+/// One JSON request as customer 5 (bearer JWT) through `Policy::authorize_with`:
+/// status, rewritten body and refusal body.
+fn as_customer_5(
+    policy: &Policy,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    placeholders: &mut dyn FnMut(&mage_policy::Principal) -> Placeholders,
+) -> (u16, Option<String>, Option<String>) {
+    let k = key();
+    let bearer = format!(
+        "Bearer {}",
+        token::issue(&k, JwtAlg::HS256, UserKind::Customer, 5, NOW, 60).unwrap()
+    );
+    let url = format!("{BASE}{path}");
+    let mut s = Sources::new(NOW);
+    s.jwt = Some(JwtSource {
+        key: &k,
+        alg: JwtAlg::HS256,
+        revocations: None,
+    });
+    let r = req(
+        method,
+        &url,
+        vec![
+            ("Authorization", bearer.as_str()),
+            ("Content-Type", "application/json"),
+        ],
+        body,
+    );
+    let a = policy.authorize_with(&r, &mut s, placeholders);
+    (a.status(), a.body.clone(), a.response_body())
+}
+
 /// Status of `r` with JWT and session sources.
 fn status(policy: &Policy, r: &HttpRequest<'_>) -> (u16, Option<Via>) {
     let k = key();
@@ -316,30 +350,8 @@ fn opaque_tokens_need_the_origin() {
 #[test]
 fn forced_parameters_rewrite_the_body() {
     let policy = common::sample_policy();
-    let k = key();
-    let bearer = format!(
-        "Bearer {}",
-        token::issue(&k, JwtAlg::HS256, UserKind::Customer, 5, NOW, 60).unwrap()
-    );
     let run = |method: &str, path: &str, body: Option<&str>, placeholders: &Placeholders| {
-        let url = format!("{BASE}{path}");
-        let mut s = Sources::new(NOW);
-        s.jwt = Some(JwtSource {
-            key: &k,
-            alg: JwtAlg::HS256,
-            revocations: None,
-        });
-        let r = req(
-            method,
-            &url,
-            vec![
-                ("Authorization", bearer.as_str()),
-                ("Content-Type", "application/json"),
-            ],
-            body,
-        );
-        let a = policy.authorize(&r, &mut s, placeholders);
-        (a.status(), a.body.clone(), a.response_body())
+        as_customer_5(&policy, method, path, body, &mut |_| placeholders.clone())
     };
     let values = Placeholders {
         customer_group_id: Some(json!(1)),
@@ -404,37 +416,22 @@ fn forced_parameters_rewrite_the_body() {
 #[test]
 fn placeholders_are_computed_for_the_identified_caller_once_and_only_when_forcing() {
     let policy = common::sample_policy();
-    let k = key();
-    let bearer = format!(
-        "Bearer {}",
-        token::issue(&k, JwtAlg::HS256, UserKind::Customer, 5, NOW, 60).unwrap()
-    );
     let mut seen = Vec::new();
     let mut run = |path: &str, method: &str| {
-        let url = format!("{BASE}{path}");
-        let mut s = Sources::new(NOW);
-        s.jwt = Some(JwtSource {
-            key: &k,
-            alg: JwtAlg::HS256,
-            revocations: None,
-        });
-        let r = req(
+        let (status, body, _) = as_customer_5(
+            &policy,
             method,
-            &url,
-            vec![
-                ("Authorization", bearer.as_str()),
-                ("Content-Type", "application/json"),
-            ],
+            path,
             Some(r#"{"cartItem":{"sku":"x"}}"#),
+            &mut |p| {
+                seen.push(p.clone());
+                Placeholders {
+                    cart: Some(Cart::Active(json!(100 + p.user_id()))),
+                    ..Placeholders::default()
+                }
+            },
         );
-        let a = policy.authorize_with(&r, &mut s, &mut |p| {
-            seen.push(p.clone());
-            Placeholders {
-                cart: Some(Cart::Active(json!(100 + p.user_id()))),
-                ..Placeholders::default()
-            }
-        });
-        (a.status(), a.body.clone())
+        (status, body)
     };
     let (st, body) = run("/rest/V1/carts/mine/items", "POST");
     assert_eq!(st, 200);
