@@ -770,7 +770,7 @@ pub fn oauth_sign(
         content_type: (!content_type.is_empty()).then_some(content_type),
         body: body.as_deref(),
     };
-    let s = cached_signer(&creds, profile, method_sig)?
+    let s = cached_signer(creds, profile, method_sig)?
         .sign(&req, &opts)
         .map_err(oauth_err)?;
     Ok(format!(
@@ -860,55 +860,37 @@ thread_local! {
     static JWT_KEYS: std::cell::RefCell<Vec<(String, Rc<JwtKey>)>> = const { std::cell::RefCell::new(Vec::new()) };
     /// The last OAuth signer and the credentials it was made from: a widget signs
     /// its calls with one set of credentials, so the key is encoded and keyed once.
-    static LAST_SIGNER: std::cell::RefCell<Option<(SignerCacheKey, Rc<oauth::Signer>)>> = const { std::cell::RefCell::new(None) };
+    static LAST_SIGNER: std::cell::RefCell<Option<CachedSigner>> = const { std::cell::RefCell::new(None) };
 }
 
-/// What a cached signer was made from (`None` token fields stay distinct from empty).
-struct SignerCacheKey {
-    consumer_key: String,
-    consumer_secret: String,
-    token: Option<String>,
-    token_secret: Option<String>,
-    profile: Profile,
-    method: SignatureMethod,
-}
+/// A signer and what it was made from (`None` token fields stay distinct from empty).
+type CachedSigner = (
+    ClientCredentials,
+    Profile,
+    SignatureMethod,
+    Rc<oauth::Signer>,
+);
 
 fn cached_signer(
-    creds: &ClientCredentials,
+    creds: ClientCredentials,
     profile: Profile,
     method: SignatureMethod,
 ) -> Result<Rc<oauth::Signer>, JsValue> {
-    let same = |k: &SignerCacheKey| {
-        k.consumer_key == creds.consumer_key
-            && k.consumer_secret == creds.consumer_secret
-            && k.token == creds.token
-            && k.token_secret == creds.token_secret
-            && k.profile == profile
-            && k.method == method
-    };
     if let Some(s) = LAST_SIGNER.with(|c| {
         c.borrow()
             .as_ref()
-            .filter(|(k, _)| same(k))
-            .map(|(_, s)| s.clone())
+            .filter(|(k, p, m, _)| *k == creds && *p == profile && *m == method)
+            .map(|(.., s)| s.clone())
     }) {
         return Ok(s);
     }
-    let signer = Rc::new(oauth::Signer::new(creds, profile, method).map_err(oauth_err)?);
+    let signer = Rc::new(oauth::Signer::new(&creds, profile, method).map_err(oauth_err)?);
     if creds.consumer_secret.len() + creds.token_secret.as_deref().map_or(0, str::len)
         > CACHE_MAX_KEY
     {
         return Ok(signer); // not worth keeping (and not kept): no store issues such secrets
     }
-    let key = SignerCacheKey {
-        consumer_key: creds.consumer_key.clone(),
-        consumer_secret: creds.consumer_secret.clone(),
-        token: creds.token.clone(),
-        token_secret: creds.token_secret.clone(),
-        profile,
-        method,
-    };
-    LAST_SIGNER.with(|c| *c.borrow_mut() = Some((key, signer.clone())));
+    LAST_SIGNER.with(|c| *c.borrow_mut() = Some((creds, profile, method, signer.clone())));
     Ok(signer)
 }
 
