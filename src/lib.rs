@@ -56,6 +56,7 @@ pub mod php;
 mod pipeline;
 mod policy;
 mod router;
+mod sort;
 pub mod token;
 pub mod wire;
 

@@ -168,10 +168,24 @@ fn hex(b: u8) -> Option<u8> {
 }
 
 fn percent_decode(s: &str, plus_is_space: bool) -> Cow<'_, str> {
-    if !s.bytes().any(|b| b == b'%' || (plus_is_space && b == b'+')) {
-        return Cow::Borrowed(s);
+    match percent_decode_bytes(s.as_bytes(), plus_is_space) {
+        Cow::Borrowed(_) => Cow::Borrowed(s),
+        // PHP strings are bytes; decoded values that are not UTF-8 are shown with
+        // U+FFFD replacement characters.
+        Cow::Owned(out) => match String::from_utf8(out) {
+            Ok(s) => Cow::Owned(s),
+            Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        },
     }
-    let b = s.as_bytes();
+}
+
+/// PHP `urldecode()` (`plus_is_space`) or `rawurldecode()` on bytes, as PHP has them:
+/// `%FF` decodes to the byte 0xFF (what OAuth signatures re-encode), borrowing when
+/// there is nothing to decode.
+pub(crate) fn percent_decode_bytes(b: &[u8], plus_is_space: bool) -> Cow<'_, [u8]> {
+    if !b.iter().any(|&c| c == b'%' || (plus_is_space && c == b'+')) {
+        return Cow::Borrowed(b);
+    }
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
@@ -188,12 +202,7 @@ fn percent_decode(s: &str, plus_is_space: bool) -> Cow<'_, str> {
         }
         i += 1;
     }
-    // PHP strings are bytes; decoded values that are not UTF-8 are shown with
-    // U+FFFD replacement characters.
-    match String::from_utf8(out) {
-        Ok(s) => Cow::Owned(s),
-        Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-    }
+    Cow::Owned(out)
 }
 
 /// PHP `urldecode()`: `+` is a space, `%XX` is decoded, a malformed escape stays.

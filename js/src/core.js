@@ -328,6 +328,24 @@ function createApi(wasm) {
 
   // ---- OAuth ---------------------------------------------------------------------
 
+  // The last credentials signed with, keyed in the module once: a widget signs every
+  // call with the same ones. Secrets over 4 KiB are keyed, used and freed (no store
+  // issues such secrets; a hostile one is not retained).
+  const lastSigner = { key: null, signer: null };
+  function signerFor(ck, cs, token, ts, profile, method) {
+    const l = lastSigner.key;
+    if (l && l[0] === ck && l[1] === cs && l[2] === token && l[3] === ts && l[4] === profile && l[5] === method) {
+      return lastSigner.signer;
+    }
+    const signer = guard(() => new wasm.OAuthSigner(ck, cs, token, ts, profile, method));
+    if (cs.length + (ts ? ts.length : 0) <= 4096) {
+      if (lastSigner.signer) lastSigner.signer.free();
+      lastSigner.key = [ck, cs, token, ts, profile, method];
+      lastSigner.signer = signer;
+    }
+    return signer;
+  }
+
   const oauth = {
     /**
      * Sign a request. `request`: `{ method, url, body?, contentType? }`;
@@ -345,13 +363,19 @@ function createApi(wasm) {
         params = list.map(([k, v]) => `${requireString(k, 'params name')}=${requireString(v, 'params value')}`).join('\n');
       }
       const opt = (v, what) => (v === undefined || v === null ? undefined : requireString(v, what));
-      const out = guard(() => wasm.oauthSign(
-        requireString(request.method, 'request.method'), requireString(request.url, 'request.url'),
-        opt(request.contentType, 'request.contentType') || '', opt(request.body, 'request.body'),
+      const signer = signerFor(
         requireString(credentials.consumerKey, 'consumerKey'), requireString(credentials.consumerSecret, 'consumerSecret'),
         opt(credentials.token, 'token'), opt(credentials.tokenSecret, 'tokenSecret'),
-        opt(o.profile, 'profile') || '', opt(o.signatureMethod, 'signatureMethod') || '', timestamp,
-        opt(o.nonce, 'nonce'), opt(o.realm, 'realm'), params, o.version === undefined ? true : !!o.version));
+        opt(o.profile, 'profile') || '', opt(o.signatureMethod, 'signatureMethod') || '');
+      let out;
+      try {
+        out = guard(() => signer.sign(
+          requireString(request.method, 'request.method'), requireString(request.url, 'request.url'),
+          opt(request.contentType, 'request.contentType') || '', opt(request.body, 'request.body'),
+          timestamp, opt(o.nonce, 'nonce'), opt(o.realm, 'realm'), params, o.version === undefined ? true : !!o.version));
+      } finally {
+        if (signer !== lastSigner.signer) signer.free();
+      }
       const a = out.indexOf('\n');
       const b = out.indexOf('\n', a + 1);
       const c = out.indexOf('\n', b + 1);

@@ -86,7 +86,7 @@ fn raw_tree<'a>(e: &'a Element) -> Vec<Raw<'a>> {
             children: raw_tree(r),
         })
         .collect();
-    v.sort_by_key(|r| r.sort_order);
+    crate::sort::sort_by(&mut v, |a, b| a.sort_order.cmp(&b.sort_order));
     v
 }
 

@@ -165,6 +165,6 @@ pub(crate) fn load(
 }
 
 fn finish(mut diags: Vec<Diagnostic>) -> ConfigError {
-    diags.sort_by_key(|d| !d.is_error());
+    crate::sort::sort_by(&mut diags, |a, b| b.is_error().cmp(&a.is_error()));
     ConfigError { diagnostics: diags }
 }

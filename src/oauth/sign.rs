@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::encode::{encode_into, percent_encode};
-use super::params::{self, PhpMap, SignedRequest, Val};
+use super::encode::{encode_into, percent_encode, Escape};
+use super::params::{self, Bytes, PhpMap, SignedRequest, Val};
 use super::{OAuthError, Profile, SignatureMethod};
 use crate::crypto::{self, Hash};
 
@@ -81,6 +81,25 @@ pub struct Signed {
     pub timestamp: u64,
 }
 
+/// Borrowed parameter bytes.
+fn b(s: &str) -> Bytes<'_> {
+    Bytes::Borrowed(s.as_bytes())
+}
+
+/// The decimal digits of `v`, written into `buf`.
+fn uint_digits(buf: &mut [u8; 20], mut v: u64) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[at..]).expect("ASCII digits")
+}
+
 /// The HMAC key `enc(consumer_secret)&enc(token_secret)`.
 pub(crate) fn signing_key(consumer_secret: &str, token_secret: &str) -> String {
     format!(
@@ -122,7 +141,7 @@ pub fn base_string(
     let map = PhpMap(
         protocol
             .iter()
-            .map(|(k, v)| (k.clone(), Val::Str(v.clone())))
+            .map(|(k, v)| (b(k), Val::Str(b(v))))
             .collect(),
     );
     let collected = params::collect(profile, req, map)?;
@@ -254,28 +273,21 @@ impl Signer {
             Some(n) => n.clone(),
             None => crypto::random_token(32).map_err(OAuthError::internal)?,
         };
-        let mut timestamp = String::with_capacity(12);
-        crate::json::push_uint(&mut timestamp, opts.timestamp);
+        let mut digits = [0u8; 20];
+        let timestamp = uint_digits(&mut digits, opts.timestamp);
+        // The protocol parameters borrow from the signer and the options: no copies.
         let mut protocol = PhpMap(Vec::with_capacity(6 + opts.extra.len()));
         protocol.0.extend([
-            (
-                "oauth_consumer_key".into(),
-                Val::Str(self.consumer_key.clone()),
-            ),
-            ("oauth_nonce".into(), Val::Str(nonce.clone())),
-            (
-                "oauth_signature_method".into(),
-                Val::Str(self.method.name().into()),
-            ),
-            ("oauth_timestamp".into(), Val::Str(timestamp)),
+            (b("oauth_consumer_key"), Val::Str(b(&self.consumer_key))),
+            (b("oauth_nonce"), Val::Str(b(&nonce))),
+            (b("oauth_signature_method"), Val::Str(b(self.method.name()))),
+            (b("oauth_timestamp"), Val::Str(b(timestamp))),
         ]);
         if let Some(t) = &self.token {
-            protocol.0.push(("oauth_token".into(), Val::Str(t.clone())));
+            protocol.0.push((b("oauth_token"), Val::Str(b(t))));
         }
         if opts.version {
-            protocol
-                .0
-                .push(("oauth_version".into(), Val::Str("1.0".into())));
+            protocol.0.push((b("oauth_version"), Val::Str(b("1.0"))));
         }
         for (k, v) in &opts.extra {
             if !k.starts_with("oauth_") || k == "oauth_signature" {
@@ -285,26 +297,26 @@ impl Signer {
                 ));
             }
             // A repeated name moves to the end, as the header lists it.
-            protocol.0.retain(|(x, _)| x != k);
-            protocol.0.push((k.clone(), Val::Str(v.clone())));
+            protocol.0.retain(|(x, _)| **x != *k.as_bytes());
+            protocol.0.push((b(k), Val::Str(b(v))));
         }
-        let mut header = Vec::with_capacity(320);
+        let mut header = Vec::with_capacity(384);
         header.extend_from_slice(b"OAuth ");
-        let mut push = |k: &str, v: &str| {
+        let push = |header: &mut Vec<u8>, k: &[u8], v: &[u8]| {
             if header.len() > 6 {
                 header.extend_from_slice(b", ");
             }
-            encode_into(&mut header, k.as_bytes(), b"%");
+            encode_into(header, k, Escape::Once);
             header.extend_from_slice(b"=\"");
-            encode_into(&mut header, v.as_bytes(), b"%");
+            encode_into(header, v, Escape::Once);
             header.push(b'"');
         };
         if let Some(realm) = &opts.realm {
-            push("realm", realm);
+            push(&mut header, b"realm", realm.as_bytes());
         }
         for (k, v) in &protocol.0 {
             if let Val::Str(v) = v {
-                push(k, v);
+                push(&mut header, k, v);
             }
         }
         let collected = params::collect(opts.profile, req, protocol)?;
@@ -313,7 +325,7 @@ impl Signer {
             Key::Plain(key) => key.clone(),
             Key::Mac(key) => crypto::b64(&key.mac(base.as_bytes())),
         };
-        push("oauth_signature", &signature);
+        push(&mut header, b"oauth_signature", signature.as_bytes());
         Ok(Signed {
             authorization: String::from_utf8(header).expect("the header is ASCII"),
             base_string: base,

@@ -1,5 +1,7 @@
 //! URL parsing and the base-string URI of each profile.
 
+use std::borrow::Cow;
+
 use super::encode::percent_encode;
 use super::OAuthError;
 
@@ -114,15 +116,22 @@ pub(crate) fn laminas(u: &Url<'_>) -> Result<String, OAuthError> {
             "Invalid URL provided; must be an HTTP or HTTPS scheme",
         ));
     }
-    let mut out = format!("{scheme}://{}", u.host.to_ascii_lowercase());
+    let mut out = String::with_capacity(scheme.len() + u.host.len() + u.path.len() + 16);
+    out.push_str(&scheme);
+    out.push_str("://");
+    out.push_str(u.host);
+    out.make_ascii_lowercase(); // scheme and host
     if let Some(p) = u.port {
         if !default_port(&scheme, p) {
             out.push(':');
             out.push_str(p);
         }
     }
-    let path = encode_path(&decode_allowed(&remove_dot_segments(u.path)));
-    out.push_str(if path.is_empty() { "/" } else { &path });
+    let before = out.len();
+    encode_path(&mut out, &decode_allowed(&remove_dot_segments(u.path)));
+    if out.len() == before {
+        out.push('/');
+    }
     Ok(out)
 }
 
@@ -140,12 +149,12 @@ pub(crate) fn raw(u: &Url<'_>) -> String {
 
 /// RFC 3986 §5.2.4 as laminas-uri writes it (a remaining `"0"` ends the loop: PHP
 /// truthiness).
-fn remove_dot_segments(path: &str) -> String {
+fn remove_dot_segments(path: &str) -> Cow<'_, str> {
     if !path.split('/').any(|seg| seg == "." || seg == "..")
         && path != "0"
         && !path.starts_with("0")
     {
-        return path.to_string();
+        return Cow::Borrowed(path);
     }
     let mut input = path.to_string();
     let mut output = String::new();
@@ -177,7 +186,7 @@ fn remove_dot_segments(path: &str) -> String {
             input = input[end..].to_string();
         }
     }
-    output
+    Cow::Owned(output)
 }
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -186,9 +195,9 @@ fn hex_val(b: u8) -> Option<u8> {
 
 /// `decodeUrlEncodedChars`: `%XX` whose character is unreserved or one of
 /// `:@&=+$,/;%` is decoded; any other escape is upper-cased.
-fn decode_allowed(s: &str) -> String {
+fn decode_allowed(s: &str) -> Cow<'_, str> {
     if !s.contains('%') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let b = s.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
@@ -213,15 +222,44 @@ fn decode_allowed(s: &str) -> String {
         out.push(b[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
+
+/// laminas-uri's path characters: `[A-Za-z0-9_.~-()/:@&=+$,;%]`.
+const PATH_CHARS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'.'
+                    | b'~'
+                    | b'-'
+                    | b'('
+                    | b')'
+                    | b'/'
+                    | b':'
+                    | b'@'
+                    | b'&'
+                    | b'='
+                    | b'+'
+                    | b'$'
+                    | b','
+                    | b';'
+                    | b'%'
+            );
+        c += 1;
+    }
+    t
+};
 
 /// `encodePath`: runs of characters outside `[A-Za-z0-9_.~-()/:@&=+$,;%]`, and any
 /// `%` not followed by two hex digits, are `rawurlencode`d.
-fn encode_path(s: &str) -> String {
+fn encode_path(out: &mut String, s: &str) {
     let b = s.as_bytes();
-    let allowed = |c: u8| c.is_ascii_alphanumeric() || b"_.~-()/:@&=+$,;%".contains(&c);
-    let mut out = String::with_capacity(s.len());
+    let allowed = |c: u8| PATH_CHARS[c as usize];
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -230,8 +268,11 @@ fn encode_path(s: &str) -> String {
             out.push_str(if ok { "%" } else { "%25" });
             i += 1;
         } else if allowed(c) {
-            out.push(c as char);
-            i += 1;
+            let start = i;
+            while i < b.len() && allowed(b[i]) && b[i] != b'%' {
+                i += 1;
+            }
+            out.push_str(&s[start..i]);
         } else {
             let start = i;
             while i < b.len() && !allowed(b[i]) && b[i] != b'%' {
@@ -241,7 +282,6 @@ fn encode_path(s: &str) -> String {
             out.push_str(&percent_encode(&s[start..i]));
         }
     }
-    out
 }
 
 #[cfg(test)]

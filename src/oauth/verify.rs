@@ -265,7 +265,7 @@ impl MemoryCredentials {
                             _ => return Err(err(format!("{name}.{k} must be an object"))),
                         }
                     }
-                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
                     Ok(entries)
                 }
                 Some(_) => Err(err(format!("`{name}` must be an object"))),
@@ -424,11 +424,11 @@ fn missing(names: Vec<&'static str>) -> OAuthError {
 }
 
 /// The protocol parameters of a request (`None`: not an OAuth request), for `profile`.
-pub(crate) fn protocol_params(
+pub(crate) fn protocol_params<'a>(
     profile: Profile,
-    req: &SignedRequest<'_>,
-    authorization: Option<&str>,
-) -> Result<Option<PhpMap>, OAuthError> {
+    req: &SignedRequest<'a>,
+    authorization: Option<&'a str>,
+) -> Result<Option<PhpMap<'a>>, OAuthError> {
     let Some(header) = authorization else {
         return Ok(None);
     };
@@ -451,8 +451,13 @@ pub(crate) fn protocol_params(
         }
         Ok(Some(map))
     } else {
-        Ok(params::rfc_header(header)?
-            .map(|(p, _realm)| PhpMap(p.into_iter().map(|(k, v)| (k, Val::Str(v))).collect())))
+        Ok(params::rfc_header(header)?.map(|(p, _realm)| {
+            PhpMap(
+                p.into_iter()
+                    .map(|(k, v)| (k.into_bytes().into(), Val::Str(v.into_bytes().into())))
+                    .collect(),
+            )
+        }))
     }
 }
 
@@ -469,8 +474,8 @@ pub(crate) fn check_protocol(
     // 1. oauth_version, when present, must be exactly 1.0.
     if let Some(v) = p.get("oauth_version") {
         let v = match v {
-            Val::Str(s) => s.as_str(),
-            Val::Array => "Array",
+            Val::Str(s) => String::from_utf8_lossy(s),
+            Val::Array => "Array".into(),
         };
         if v != "1.0" {
             return Err(OAuthError::phrase(
@@ -511,7 +516,7 @@ pub(crate) fn check_protocol(
         }
     }
     // 4. Signature method.
-    let method = SignatureMethod::parse(get("oauth_signature_method"));
+    let method = SignatureMethod::parse(&get("oauth_signature_method"));
     if method.is_none() || (magento && method != Some(SignatureMethod::HmacSha256)) {
         return Err(OAuthError::phrase(
             400,
@@ -531,7 +536,7 @@ pub(crate) fn check_protocol(
             "Consumer key is not the correct length",
         ));
     }
-    let consumer = store.consumer(key).ok_or_else(|| {
+    let consumer = store.consumer(&key).ok_or_else(|| {
         OAuthError::unauthorized(
             "unknown-consumer",
             "A consumer having the specified key does not exist",
@@ -539,7 +544,7 @@ pub(crate) fn check_protocol(
     })?;
     // 6. Timestamp (inside Magento's nonce validation, hence its message), then the
     // nonce, which is recorded before any later check can fail.
-    let ts = crate::php::int_cast(get("oauth_timestamp"));
+    let ts = crate::php::int_cast(&get("oauth_timestamp"));
     let too_old = opts.max_age.is_some_and(|age| ts < opts.now - age);
     if ts <= 0 || ts > opts.now + opts.max_future || too_old {
         return Err(OAuthError::unauthorized(
@@ -547,7 +552,7 @@ pub(crate) fn check_protocol(
             "An error occurred validating the nonce",
         ));
     }
-    match nonces.check_and_record(consumer.id, get("oauth_nonce"), ts, opts.now) {
+    match nonces.check_and_record(consumer.id, &get("oauth_nonce"), ts, opts.now) {
         NonceCheck::Fresh => {}
         NonceCheck::Reused => {
             return Err(OAuthError::phrase(
@@ -577,11 +582,14 @@ pub(crate) fn check_signature(
 ) -> Result<(), OAuthError> {
     let collected = params::collect(profile, req, p.clone())?;
     let base = params::base_string(profile, req.method, &collected);
-    let method = SignatureMethod::parse(p.get_str("oauth_signature_method").unwrap_or_default())
+    let method = SignatureMethod::parse(&p.get_str("oauth_signature_method").unwrap_or_default())
         .unwrap_or(SignatureMethod::HmacSha256);
     let expected = compute(method, &signing_key(consumer_secret, token_secret), &base);
-    let received = p.get_str("oauth_signature").unwrap_or_default();
-    if crypto::ct_eq(expected.as_bytes(), received.as_bytes()) {
+    let received: &[u8] = match p.get("oauth_signature") {
+        Some(Val::Str(s)) => s,
+        _ => b"",
+    };
+    if crypto::ct_eq(expected.as_bytes(), received) {
         Ok(())
     } else {
         Err(OAuthError::unauthorized(
@@ -607,7 +615,7 @@ pub fn verify(
     let consumer = check_protocol(&p, &["oauth_token"], store, nonces, opts)?;
     // Token\Provider::validateAccessTokenRequest
     let token_value = p.get_str("oauth_token").unwrap_or_default();
-    let token = store.token(token_value).ok_or_else(|| {
+    let token = store.token(&token_value).ok_or_else(|| {
         OAuthError::unauthorized("unknown-token", "Specified token does not exist")
     })?;
     if token.consumer_id != consumer.id {

@@ -113,11 +113,9 @@ pub(crate) fn service_base(path: &str) -> Option<&str> {
 /// Magento's candidate order: route indices by url (`ksort(SORT_STRING)`, byte-wise);
 /// within a url, methods keep table order, which is the order of `routes` itself.
 pub(crate) fn candidate_order(routes: &[RouteDef]) -> Vec<u32> {
-    let mut ranked: Vec<u32> = (0..routes.len() as u32).collect();
-    // The index tie-break makes every key distinct, so the cheaper unstable sort
-    // gives the same order.
-    ranked.sort_unstable_by(|&a, &b| order_key(routes, a).cmp(&order_key(routes, b)));
-    ranked
+    crate::sort::order(routes.len(), &mut |a, b| {
+        order_key(routes, a as u32).cmp(&order_key(routes, b as u32))
+    })
 }
 
 fn order_key(routes: &[RouteDef], i: u32) -> (&[u8], u32) {
@@ -256,7 +254,10 @@ impl Router {
                     losers.push(i);
                 }
             });
-            losers.sort_unstable_by_key(|&i| self.compiled[i as usize].rank);
+            crate::sort::sort_by(&mut losers, |&a, &b| {
+                let rank = |i: u32| self.compiled[i as usize].rank;
+                rank(a).cmp(&rank(b))
+            });
             for i in losers {
                 for (k, v) in self.vars_of(i, trimmed) {
                     if params.iter().any(|(pk, _)| *pk == k) {

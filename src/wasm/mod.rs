@@ -701,82 +701,113 @@ fn oauth_err(e: oauth::OAuthError) -> JsValue {
     )
 }
 
-/// Sign a request. Arguments are positional strings (empty = absent) so that no JSON
-/// is parsed on the hot path; `params` is `name=value` lines (rare: oauth_callback,
-/// oauth_verifier). Returns `authorization \n baseString \n signature \n nonce`
-/// (the nonce last: a caller-chosen nonce may contain anything).
-#[wasm_bindgen(js_name = oauthSign)]
-pub fn oauth_sign(
-    method: &str,
-    url: &str,
-    content_type: &str,
-    body: Option<String>,
-    consumer_key: &str,
-    consumer_secret: &str,
-    token: Option<String>,
-    token_secret: Option<String>,
-    profile: &str,
-    signature_method: &str,
-    timestamp: f64,
-    nonce: Option<String>,
-    realm: Option<String>,
-    params: &str,
-    version: bool,
-) -> Result<String, JsValue> {
-    let profile: Profile = if profile.is_empty() {
-        Ok(Profile::Magento247)
-    } else {
-        profile.parse()
-    }
-    .map_err(oauth_err)?;
-    let method_sig = match signature_method {
-        "" => SignatureMethod::HmacSha256,
-        m => SignatureMethod::parse(m)
-            .ok_or_else(|| bad_input("signatureMethod", format!("unknown method {m}")))?,
-    };
-    if !(timestamp.is_finite() && timestamp >= 0.0) {
-        return Err(bad_input(
-            "options",
-            "`timestamp` must be a non-negative number",
-        ));
-    }
-    let extra = params
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            l.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| bad_input("params", format!("`{l}` is not name=value")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let opts = SignOptions {
-        profile,
-        method: method_sig,
-        timestamp: timestamp as u64,
-        nonce,
-        realm,
-        extra,
-        version,
-    };
-    let creds = ClientCredentials {
-        consumer_key: consumer_key.to_string(),
-        consumer_secret: consumer_secret.to_string(),
-        token,
-        token_secret,
-    };
-    let req = SignedRequest {
-        method,
-        url,
-        content_type: (!content_type.is_empty()).then_some(content_type),
-        body: body.as_deref(),
-    };
-    let s = cached_signer(creds, profile, method_sig)?
-        .sign(&req, &opts)
+/// Credentials keyed for signing (`oauth::Signer`): the JS layer keeps the last one,
+/// so a widget signing every call with the same credentials passes and keys them once.
+#[wasm_bindgen(js_name = OAuthSigner)]
+pub struct OAuthSigner {
+    inner: oauth::Signer,
+    profile: Profile,
+    method: SignatureMethod,
+}
+
+#[wasm_bindgen(js_class = OAuthSigner)]
+impl OAuthSigner {
+    /// `profile` and `signatureMethod` may be empty (magento-2.4.7, HMAC-SHA256).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        consumer_key: String,
+        consumer_secret: String,
+        token: Option<String>,
+        token_secret: Option<String>,
+        profile: &str,
+        signature_method: &str,
+    ) -> Result<OAuthSigner, JsValue> {
+        let profile: Profile = if profile.is_empty() {
+            Ok(Profile::Magento247)
+        } else {
+            profile.parse()
+        }
         .map_err(oauth_err)?;
-    Ok(format!(
-        "{}\n{}\n{}\n{}",
-        s.authorization, s.base_string, s.signature, s.nonce
-    ))
+        let method = match signature_method {
+            "" => SignatureMethod::HmacSha256,
+            m => SignatureMethod::parse(m)
+                .ok_or_else(|| bad_input("signatureMethod", format!("unknown method {m}")))?,
+        };
+        let creds = ClientCredentials {
+            consumer_key,
+            consumer_secret,
+            token,
+            token_secret,
+        };
+        Ok(OAuthSigner {
+            inner: oauth::Signer::new(&creds, profile, method).map_err(oauth_err)?,
+            profile,
+            method,
+        })
+    }
+
+    /// Sign a request. Arguments are positional strings (empty = absent) so that no
+    /// JSON is parsed on the hot path; `params` is `name=value` lines (rare:
+    /// oauth_callback, oauth_verifier). Returns `authorization \n baseString \n
+    /// signature \n nonce` (the nonce last: a caller-chosen nonce may contain anything).
+    #[allow(clippy::too_many_arguments)] // positional on purpose (see above)
+    pub fn sign(
+        &self,
+        method: &str,
+        url: &str,
+        content_type: &str,
+        body: Option<String>,
+        timestamp: f64,
+        nonce: Option<String>,
+        realm: Option<String>,
+        params: &str,
+        version: bool,
+    ) -> Result<String, JsValue> {
+        if !(timestamp.is_finite() && timestamp >= 0.0) {
+            return Err(bad_input(
+                "options",
+                "`timestamp` must be a non-negative number",
+            ));
+        }
+        let extra = params
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                l.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .ok_or_else(|| bad_input("params", format!("`{l}` is not name=value")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let opts = SignOptions {
+            profile: self.profile,
+            method: self.method,
+            timestamp: timestamp as u64,
+            nonce,
+            realm,
+            extra,
+            version,
+        };
+        let req = SignedRequest {
+            method,
+            url,
+            content_type: (!content_type.is_empty()).then_some(content_type),
+            body: body.as_deref(),
+        };
+        let s = self.inner.sign(&req, &opts).map_err(oauth_err)?;
+        let mut out = String::with_capacity(
+            s.authorization.len() + s.base_string.len() + s.signature.len() + s.nonce.len() + 3,
+        );
+        for (i, part) in [&s.authorization, &s.base_string, &s.signature, &s.nonce]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(part);
+        }
+        Ok(out)
+    }
 }
 
 /// The base string for a request and its protocol parameters.
@@ -858,40 +889,6 @@ impl OAuthVerifier {
 thread_local! {
     /// Derived JWT keys by `crypt/key`: the derivation hashes 2 KiB three times.
     static JWT_KEYS: std::cell::RefCell<Vec<(String, Rc<JwtKey>)>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// The last OAuth signer and the credentials it was made from: a widget signs
-    /// its calls with one set of credentials, so the key is encoded and keyed once.
-    static LAST_SIGNER: std::cell::RefCell<Option<CachedSigner>> = const { std::cell::RefCell::new(None) };
-}
-
-/// A signer and what it was made from (`None` token fields stay distinct from empty).
-type CachedSigner = (
-    ClientCredentials,
-    Profile,
-    SignatureMethod,
-    Rc<oauth::Signer>,
-);
-
-fn cached_signer(
-    creds: ClientCredentials,
-    profile: Profile,
-    method: SignatureMethod,
-) -> Result<Rc<oauth::Signer>, JsValue> {
-    if let Some(s) = LAST_SIGNER.with(|c| {
-        c.borrow()
-            .as_ref()
-            .filter(|(k, p, m, _)| *k == creds && *p == profile && *m == method)
-            .map(|(.., s)| s.clone())
-    }) {
-        return Ok(s);
-    }
-    let signer = Rc::new(oauth::Signer::new(&creds, profile, method).map_err(oauth_err)?);
-    if creds.consumer_secret.len() + creds.token_secret.as_deref().map_or(0, str::len)
-        > CACHE_MAX_KEY
-    {
-        return Ok(signer); // not worth keeping (and not kept): no store issues such secrets
-    }
-    LAST_SIGNER.with(|c| *c.borrow_mut() = Some((creds, profile, method, signer.clone())));
-    Ok(signer)
 }
 
 /// Longest secret the module's caches keep (Magento's are 32 characters): hostile
