@@ -68,7 +68,7 @@ pub(crate) fn to_string(v: &serde_json::Value) -> String {
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-fn write_value(out: &mut String, v: &serde_json::Value) {
+pub(crate) fn write_value(out: &mut String, v: &serde_json::Value) {
     use serde_json::Value;
     match v {
         Value::Null => out.push_str("null"),
@@ -105,28 +105,105 @@ fn write_value(out: &mut String, v: &serde_json::Value) {
 /// A JSON string literal as serde_json writes it (only `"`, `\\` and control
 /// characters escaped).
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-fn json_string(out: &mut String, s: &str) {
+pub(crate) fn json_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs without anything to escape are copied whole (escapes are ASCII, so every
+    // cut falls on a character boundary).
+    let mut start = 0;
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        let escape = match c {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            8 => "\\b",
+            12 => "\\f",
+            0..=31 => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(b"0123456789abcdef"[usize::from(c >> 4)]));
+            out.push(char::from(b"0123456789abcdef"[usize::from(c & 15)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// A JSON object written straight into a string: hot outputs (decisions) skip
+/// `serde_json::Value`, whose maps allocate and hash every key.
+pub(crate) struct ObjWriter<'a> {
+    out: &'a mut String,
+    members: usize,
+}
+
+impl<'a> ObjWriter<'a> {
+    /// Open an object at the end of `out`.
+    pub fn new(out: &'a mut String) -> Self {
+        out.push('{');
+        ObjWriter { out, members: 0 }
+    }
+    /// Start member `k`: its value is written into the returned string.
+    pub fn key(&mut self, k: &str) -> &mut String {
+        if self.members > 0 {
+            self.out.push(',');
+        }
+        self.members += 1;
+        json_string(self.out, k);
+        self.out.push(':');
+        self.out
+    }
+    pub fn str(&mut self, k: &str, v: &str) {
+        json_string(self.key(k), v);
+    }
+    /// A string, or `null`.
+    pub fn opt_str(&mut self, k: &str, v: Option<&str>) {
+        match v {
+            Some(v) => self.str(k, v),
+            None => self.key(k).push_str("null"),
         }
     }
-    out.push('"');
+    pub fn uint(&mut self, k: &str, v: u64) {
+        push_uint(self.key(k), v);
+    }
+    pub fn bool(&mut self, k: &str, v: bool) {
+        self.key(k).push_str(if v { "true" } else { "false" });
+    }
+    /// An array of strings.
+    pub fn strs<'s>(&mut self, k: &str, list: impl IntoIterator<Item = &'s str>) {
+        let out = self.key(k);
+        out.push('[');
+        for (i, s) in list.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_string(out, s);
+        }
+        out.push(']');
+    }
+    /// An object of string members.
+    pub fn pairs<'s>(&mut self, k: &str, list: impl IntoIterator<Item = (&'s str, &'s str)>) {
+        let mut o = ObjWriter::new(self.key(k));
+        for (k, v) in list {
+            o.str(k, v);
+        }
+        o.end();
+    }
+    /// Close the object.
+    pub fn end(self) {
+        self.out.push('}');
+    }
 }
 
 /// An object from (key, value) pairs, built without `json!` (which goes through
 /// serde's serializer for every value).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn obj<const N: usize>(pairs: [(&str, serde_json::Value); N]) -> serde_json::Value {
     serde_json::Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
@@ -153,6 +230,15 @@ mod tests {
             to_string(&obj([("x", 1.into()), ("y", opt_str(None))])),
             r#"{"x":1,"y":null}"#
         );
+    }
+
+    proptest::proptest! {
+        /// Any string, control characters and non-ASCII included, as serde_json writes it.
+        #[test]
+        fn strings_match_serde_json(s in "(\\PC|[\u{0}-\u{1f}\"\\\\/]){0,40}") {
+            let v = serde_json::Value::String(s);
+            proptest::prop_assert_eq!(to_string(&v), serde_json::to_string(&v).unwrap());
+        }
     }
 
     #[test]

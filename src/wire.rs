@@ -14,10 +14,11 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::acl::Role;
 use crate::authorize::{Decision, Principal};
+use crate::json::ObjWriter;
 use crate::policy::Policy;
 
 /// A principal as JSON.
@@ -136,75 +137,55 @@ impl PrincipalSpec {
     }
 }
 
-fn pairs(list: &[(&str, std::borrow::Cow<'_, str>)]) -> Value {
-    Value::Object(
-        list.iter()
-            .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
-            .collect::<Map<_, _>>(),
-    )
+/// A decision as a JSON object (the command-line `decide` output line).
+pub fn decision_json(d: &Decision<'_>) -> Value {
+    let mut text = String::new();
+    let mut o = ObjWriter::new(&mut text);
+    write_decision(&mut o, d, d.status(), d.allowed());
+    o.end();
+    serde_json::from_str(&text).expect("the object writer writes JSON")
 }
 
-/// A decision as a JSON object (the command-line `decide` output line). Built
-/// without `json!`, which would pull serde's serializer into the wasm build.
-pub fn decision_json(d: &Decision<'_>) -> Value {
-    use crate::json::obj;
-    let strs = |list: &[&str]| Value::Array(list.iter().map(|s| Value::from(*s)).collect());
-    let mut o = Map::new();
-    o.insert("status".into(), Value::from(d.status()));
-    o.insert("allowed".into(), Value::from(d.allowed()));
-    o.insert("outcome".into(), Value::from(d.outcome().name()));
-    o.insert(
-        "message".into(),
-        d.message().map(Value::String).unwrap_or(Value::Null),
-    );
+/// The members of a decision's JSON object (see [`decision_json`]), written straight
+/// into `o` (the JS layer reads decisions this way). `status` and `allowed` are
+/// passed in: an authorized request reports its own.
+pub(crate) fn write_decision(o: &mut ObjWriter<'_>, d: &Decision<'_>, status: u16, allowed: bool) {
+    o.uint("status", status.into());
+    o.bool("allowed", allowed);
+    o.str("outcome", d.outcome().name());
+    o.opt_str("message", d.message().as_deref());
     if let Some(p) = d.parameters() {
-        o.insert(
-            "parameters".into(),
-            Value::Object(
-                p.into_iter()
-                    .map(|(k, v)| (k.to_string(), Value::String(v)))
-                    .collect(),
-            ),
+        o.pairs("parameters", p.iter().map(|(k, v)| (*k, v.as_str())));
+    }
+    match d.route() {
+        Some(r) => {
+            let mut route = ObjWriter::new(o.key("route"));
+            route.str("url", &r.def.url);
+            route.str("method", &r.def.method);
+            route.str(
+                "service",
+                &[&*r.def.service_class, "::", &r.def.service_method].concat(),
+            );
+            route.end();
+        }
+        None => o.key("route").push_str("null"),
+    }
+    o.pairs("params", d.params().iter().map(|(k, v)| (*k, &**v)));
+    if !d.leftover_params().is_empty() {
+        o.pairs(
+            "leftover",
+            d.leftover_params().iter().map(|(k, v)| (*k, &**v)),
         );
     }
-    o.insert(
-        "route".into(),
-        d.route()
-            .map(|r| {
-                obj([
-                    ("url", r.def.url.as_str().into()),
-                    ("method", r.def.method.as_str().into()),
-                    (
-                        "service",
-                        format!("{}::{}", r.def.service_class, r.def.service_method).into(),
-                    ),
-                ])
-            })
-            .unwrap_or(Value::Null),
-    );
-    o.insert("params".into(), pairs(d.params()));
-    if !d.leftover_params().is_empty() {
-        o.insert("leftover".into(), pairs(d.leftover_params()));
-    }
-    let required: Vec<&str> = d.required().iter().map(String::as_str).collect();
-    o.insert("resources".into(), strs(&required));
-    o.insert("missing".into(), strs(d.missing()));
+    o.strs("resources", d.required().iter().map(String::as_str));
+    o.strs("missing", d.missing().iter().copied());
     let st = d.store();
-    o.insert(
-        "store".into(),
-        obj([
-            ("code", st.code.as_str().into()),
-            ("id", st.id.into()),
-            ("websiteId", st.website_id.into()),
-        ]),
-    );
-    o.insert(
-        "processor".into(),
-        d.processor()
-            .map(|p| Value::from(p.name()))
-            .unwrap_or(Value::Null),
-    );
-    Value::Object(o)
+    let mut store = ObjWriter::new(o.key("store"));
+    store.str("code", &st.code);
+    store.uint("id", st.id.into());
+    store.uint("websiteId", st.website_id.into());
+    store.end();
+    o.opt_str("processor", d.processor().map(|p| p.name()));
 }
 
 /// A decision explained in words.

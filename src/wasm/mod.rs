@@ -10,7 +10,7 @@
 use serde_json::{Map, Value};
 use std::rc::Rc;
 
-use crate::json::obj;
+use crate::json::{obj, ObjWriter};
 
 fn strs<S: AsRef<str>>(list: &[S]) -> Value {
     Value::Array(list.iter().map(|s| Value::from(s.as_ref())).collect())
@@ -331,9 +331,12 @@ impl Engine {
             [kind as u32, website, flags, role],
             id,
             |d, _| {
-                let mut v = wire::decision_json(d);
-                v["body"] = d.body().map(Value::String).unwrap_or(Value::Null);
-                crate::json::to_string(&v)
+                let mut out = String::with_capacity(512);
+                let mut o = ObjWriter::new(&mut out);
+                wire::write_decision(&mut o, d, d.status(), d.allowed());
+                o.opt_str("body", d.body().as_deref());
+                o.end();
+                out
             },
         )
     }
@@ -554,31 +557,37 @@ impl Engine {
                 .placeholders_for(p)
                 .unwrap_or_else(|| placeholders.clone())
         });
-        let mut v = wire::decision_json(&a.decision);
-        v["status"] = a.status().into();
-        v["allowed"] = a.allowed().into();
-        v["body"] = a.response_body().map(Value::String).unwrap_or(Value::Null);
-        v["requestBody"] = a.body.map(Value::String).unwrap_or(Value::Null);
-        v["forced"] = Value::Array(
-            a.forced
-                .iter()
-                .map(|f| obj([("name", f.name.as_str().into()), ("value", f.value.clone())]))
-                .collect(),
-        );
-        v["identity"] = match &a.identity {
-            Some(i) => obj([
-                ("type", i.principal.kind().into()),
-                ("id", i.principal.user_id().into()),
-                ("via", i.via.name().into()),
-                (
-                    "notes",
-                    Value::Array(i.notes.iter().map(|n| Value::from(n.as_str())).collect()),
-                ),
-                ("needsOrigin", i.needs_origin.into()),
-            ]),
-            None => Value::Null,
-        };
-        Ok(crate::json::to_string(&v))
+        let mut out = String::with_capacity(1024);
+        let mut o = ObjWriter::new(&mut out);
+        wire::write_decision(&mut o, &a.decision, a.status(), a.allowed());
+        o.opt_str("body", a.response_body().as_deref());
+        o.opt_str("requestBody", a.body.as_deref());
+        let forced = o.key("forced");
+        forced.push('[');
+        for (i, f) in a.forced.iter().enumerate() {
+            if i > 0 {
+                forced.push(',');
+            }
+            let mut item = ObjWriter::new(forced);
+            item.str("name", &f.name);
+            crate::json::write_value(item.key("value"), &f.value);
+            item.end();
+        }
+        forced.push(']');
+        match &a.identity {
+            Some(i) => {
+                let mut id = ObjWriter::new(o.key("identity"));
+                id.str("type", i.principal.kind());
+                id.uint("id", i.principal.user_id());
+                id.str("via", i.via.name());
+                id.strs("notes", i.notes.iter().map(String::as_str));
+                id.bool("needsOrigin", i.needs_origin);
+                id.end();
+            }
+            None => o.key("identity").push_str("null"),
+        }
+        o.end();
+        Ok(out)
     }
 }
 
