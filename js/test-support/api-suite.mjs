@@ -91,8 +91,8 @@ export function suite(label, api) {
     assert.equal(oauth.baseString('magento-2.4.7', req, params), s.baseString);
     const random = oauth.sign(req, creds, { timestamp: 1 });
     assert.match(random.nonce, /^[0-9a-z]{32}$/);
-    // The module keeps the last signer (its key prepared once): switching credentials,
-    // a secret or the token presence must never reuse it.
+    // The JS layer keeps the last signer handle (its key prepared once): switching
+    // credentials, a secret or the token presence must never reuse it.
     const at = { profile: 'magento-2.4.7', nonce: 'n0nce', timestamp: 1700000000 };
     const variants = [
       { ...creds, tokenSecret: `${TS}x` },
@@ -104,6 +104,11 @@ export function suite(label, api) {
     assert.equal(new Set([s.signature, ...sigs]).size, 1 + variants.length);
     assert.equal(oauth.sign(req, creds, at).signature, s.signature);
     assert.equal(oauth.sign(req, variants[0], at).signature, sigs[0]);
+    // A secret over 4 KiB is used once and not kept; the next call keys its own.
+    const huge = oauth.sign(req, { ...creds, consumerSecret: 'x'.repeat(5000) }, at).signature;
+    assert.notEqual(huge, s.signature);
+    assert.equal(oauth.sign(req, creds, at).signature, s.signature);
+    assert.equal(oauth.sign(req, { ...creds, consumerSecret: 'x'.repeat(5000) }, at).signature, huge);
   });
 
   test(`${label}: jwt issue, verify, decode`, () => {

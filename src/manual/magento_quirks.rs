@@ -97,6 +97,9 @@
 //!   re-parses the query: plain keys are form-decoded (`+` is a space), bracketed keys
 //!   keep the raw value, `debug` is signed as `debug=`; numeric keys and form arrays
 //!   make Magento fail with a 500, which the signer reports instead of guessing.
+//! * **Signed parameters are bytes**, as PHP holds them: `?q=%FF` is decoded to the byte
+//!   0xFF and signed as `q%3D%25FF`, as Magento does (not as U+FFFD, which would sign
+//!   `%25EF%25BF%25BD`), in both profiles.
 //! * **Old timestamps are accepted** (only `> now + 600 s` is refused), the nonce is
 //!   burnt before the signature is checked, and nonces longer than 32 characters
 //!   collide on their first 32 (`varchar(32)`); all three are reproduced.
@@ -114,7 +117,9 @@
 //!   for everyone: Magento's generated schema only lists what the caller may call.
 //! * **Unknown methods** appear in the 405 message upper-cased and cut to 32 characters.
 //! * **Percent-decoded variables that are not UTF-8** are shown with U+FFFD
-//!   replacement characters (PHP strings are bytes).
+//!   replacement characters (PHP strings are bytes). OAuth parameters stay bytes (see
+//!   above); only a non-UTF-8 `oauth_nonce` is remembered in its U+FFFD form, so two
+//!   such nonces may collide (a refusal, never an acceptance).
 //! * **PHP numeric strings** follow PHP 8's `zendi_smart_str_equals`, including its
 //!   fallback to a string comparison when both sides overflow 64-bit integers.
 //! * **A route without `<service>` or `<resources>` is an error** (Magento's converter
