@@ -38,23 +38,24 @@ pub(crate) fn push_int(out: &mut String, v: i64) {
     push_uint(out, v.unsigned_abs());
 }
 
-/// [`push_int`] for unsigned values (64-bit arithmetic: 128-bit division is a slow
-/// library call in wasm).
+/// [`push_int`] for unsigned values.
 pub(crate) fn push_uint(out: &mut String, v: u64) {
-    let mut digits = [0u8; 20];
-    let mut n = v;
-    let mut at = digits.len();
+    out.push_str(uint_digits(&mut [0; 20], v));
+}
+
+/// The decimal digits of `v`, written into `buf` (64-bit arithmetic: 128-bit division
+/// is a slow library call in wasm).
+pub(crate) fn uint_digits(buf: &mut [u8; 20], mut v: u64) -> &str {
+    let mut at = buf.len();
     loop {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
             break;
         }
     }
-    for &d in &digits[at..] {
-        out.push(d as char);
-    }
+    std::str::from_utf8(&buf[at..]).unwrap_or_default() // ASCII digits: always UTF-8
 }
 
 /// Compact JSON of a `serde_json::Value`, written without serde's serializer (whose

@@ -86,20 +86,6 @@ fn b(s: &str) -> Bytes<'_> {
     Bytes::Borrowed(s.as_bytes())
 }
 
-/// The decimal digits of `v`, written into `buf`.
-fn uint_digits(buf: &mut [u8; 20], mut v: u64) -> &str {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[at..]).expect("ASCII digits")
-}
-
 /// The HMAC key `enc(consumer_secret)&enc(token_secret)`.
 pub(crate) fn signing_key(consumer_secret: &str, token_secret: &str) -> String {
     format!(
@@ -274,7 +260,7 @@ impl Signer {
             None => crypto::random_token(32).map_err(OAuthError::internal)?,
         };
         let mut digits = [0u8; 20];
-        let timestamp = uint_digits(&mut digits, opts.timestamp);
+        let timestamp = crate::json::uint_digits(&mut digits, opts.timestamp);
         // The protocol parameters borrow from the signer and the options: no copies.
         let mut protocol = PhpMap(Vec::with_capacity(6 + opts.extra.len()));
         protocol.0.extend([
