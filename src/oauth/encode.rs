@@ -25,9 +25,8 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// upper-case hex, UTF-8 bytes. Identical to PHP `rawurlencode` (and laminas
 /// `Utility::urlEncode`).
 pub fn percent_encode(s: &str) -> String {
-    let mut out = Vec::with_capacity(s.len() + s.len() / 2 + 8);
-    encode_into(&mut out, s.as_bytes(), Escape::Once);
-    String::from_utf8(out).expect("percent-encoded output is ASCII")
+    String::from_utf8(percent_encoded(s.as_bytes()).into_owned())
+        .expect("percent-encoded output is ASCII")
 }
 
 /// [`percent_encode`] of bytes, borrowing when nothing needs encoding (the common case

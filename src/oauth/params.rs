@@ -43,7 +43,7 @@ pub(crate) enum Val<'a> {
 
 impl Val<'_> {
     /// What the base string holds: the bytes, or PHP's `Array` for an array.
-    fn bytes(&self) -> &[u8] {
+    pub fn bytes(&self) -> &[u8] {
         match self {
             Val::Str(s) => s,
             Val::Array => b"Array",

@@ -233,6 +233,16 @@ impl Signer {
         })
     }
 
+    /// The base-string profile this signer signs under.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// The signature method this signer signs with.
+    pub fn method(&self) -> SignatureMethod {
+        self.method
+    }
+
     /// Sign `req`. `opts.profile` and `opts.method` must be the signer's (an error
     /// otherwise); the rest (timestamp, nonce, realm, extra parameters, version) is
     /// per request.

@@ -473,10 +473,7 @@ pub(crate) fn check_protocol(
     let magento = opts.profile.is_magento();
     // 1. oauth_version, when present, must be exactly 1.0.
     if let Some(v) = p.get("oauth_version") {
-        let v = match v {
-            Val::Str(s) => String::from_utf8_lossy(s),
-            Val::Array => "Array".into(),
-        };
+        let v = String::from_utf8_lossy(v.bytes());
         if v != "1.0" {
             return Err(OAuthError::phrase(
                 400,

@@ -715,8 +715,6 @@ fn oauth_err(e: oauth::OAuthError) -> JsValue {
 #[wasm_bindgen(js_name = OAuthSigner)]
 pub struct OAuthSigner {
     inner: oauth::Signer,
-    profile: Profile,
-    method: SignatureMethod,
 }
 
 #[wasm_bindgen(js_class = OAuthSigner)]
@@ -750,8 +748,6 @@ impl OAuthSigner {
         };
         Ok(OAuthSigner {
             inner: oauth::Signer::new(&creds, profile, method).map_err(oauth_err)?,
-            profile,
-            method,
         })
     }
 
@@ -788,8 +784,8 @@ impl OAuthSigner {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let opts = SignOptions {
-            profile: self.profile,
-            method: self.method,
+            profile: self.inner.profile(),
+            method: self.inner.method(),
             timestamp: timestamp as u64,
             nonce,
             realm,
@@ -803,19 +799,7 @@ impl OAuthSigner {
             body: body.as_deref(),
         };
         let s = self.inner.sign(&req, &opts).map_err(oauth_err)?;
-        let mut out = String::with_capacity(
-            s.authorization.len() + s.base_string.len() + s.signature.len() + s.nonce.len() + 3,
-        );
-        for (i, part) in [&s.authorization, &s.base_string, &s.signature, &s.nonce]
-            .into_iter()
-            .enumerate()
-        {
-            if i > 0 {
-                out.push('\n');
-            }
-            out.push_str(part);
-        }
-        Ok(out)
+        Ok([s.authorization, s.base_string, s.signature, s.nonce].join("\n"))
     }
 }
 
