@@ -14,16 +14,16 @@ setup:
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets --all-features -- -D warnings
-	$(CARGO) clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p mage-policy-wasm --target wasm32-unknown-unknown -- -D warnings
 
-## The core must stay portable: build it for wasm32-unknown-unknown.
+## The engine and its binding must stay portable: build them for wasm32-unknown-unknown.
 wasm-check:
-	$(CARGO) build --lib --release --target wasm32-unknown-unknown
+	$(CARGO) build -p mage-policy-wasm --lib --target wasm32-unknown-unknown
 
-## Unit, corpus, vector, property, CLI and doc tests.
+## Unit, corpus, vector, property, CLI and doc tests of the three crates.
 test-rust:
-	$(CARGO) test --all-features
+	$(CARGO) test --workspace
 
 ## wasm-bindgen tests in Node and headless Chromium.
 test-wasm: setup
@@ -36,7 +36,7 @@ test-js: pkg
 
 ## Criterion benchmarks (figures in the README's Performance section).
 bench: pkg
-	$(CARGO) bench --bench engine --bench credentials
+	$(CARGO) bench -p mage-policy --bench engine --bench credentials
 	node js/bench/bench.mjs
 
 fmt:

@@ -6,12 +6,12 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use mage_policy::forced::Placeholders;
 use mage_policy::identity::{HttpRequest, JwtSource, Sources};
 use mage_policy::oauth::{
     self, ClientCredentials, ConsumerRecord, IntegrationRef, MemoryCredentials, NonceCheck,
     NonceStore, Profile, SignOptions, SignedRequest, TokenKind, TokenRecord, VerifyOptions,
 };
-use mage_policy::params::Placeholders;
 use mage_policy::token::{self, JwtAlg, JwtKey, UserKind};
 use mage_policy::Policy;
 

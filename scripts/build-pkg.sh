@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=pkg
-WASM=target/wasm32-unknown-unknown/release/mage_policy.wasm
+# The binding crate (crates/wasm) built with the `wasm` profile (Cargo.toml).
+WASM=target/wasm32-unknown-unknown/wasm/mage_policy_wasm.wasm
 WASM_OPT=js/node_modules/.bin/wasm-opt
 
 # The shipped module is built with the image's nightly toolchain when it has rust-src:
@@ -20,18 +21,18 @@ if cargo +nightly --version >/dev/null 2>&1 \
   && rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src' \
   && rustup target list --toolchain nightly --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   NIGHTLY=1
-  RUSTFLAGS="-Zlocation-detail=none -Zfmt-debug=none $INLINE" cargo +nightly build --lib --release \
-    --target wasm32-unknown-unknown --target-dir target/nightly -Zbuild-std=std,panic_abort
-  WASM=target/nightly/wasm32-unknown-unknown/release/mage_policy.wasm
+  RUSTFLAGS="-Zlocation-detail=none -Zfmt-debug=none $INLINE" cargo +nightly build -p mage-policy-wasm --lib \
+    --profile wasm --target wasm32-unknown-unknown --target-dir target/nightly -Zbuild-std=std,panic_abort
+  WASM=target/nightly/wasm32-unknown-unknown/wasm/mage_policy_wasm.wasm
   echo "build-pkg: nightly build-std ($(rustc +nightly --version))"
 else
   echo "build-pkg: nightly with rust-src not available; stable build (larger than the budget)" >&2
-  cargo build --lib --release --target wasm32-unknown-unknown
+  cargo build -p mage-policy-wasm --lib --profile wasm --target wasm32-unknown-unknown
 fi
 rm -rf "$OUT"
 mkdir -p "$OUT/dist"
-wasm-bindgen --target web --out-dir "$OUT/dist/web" --no-typescript "$WASM"
-wasm-bindgen --target nodejs --out-dir "$OUT/dist/node" --no-typescript "$WASM"
+wasm-bindgen --target web --out-dir "$OUT/dist/web" --out-name mage_policy --no-typescript "$WASM"
+wasm-bindgen --target nodejs --out-dir "$OUT/dist/node" --out-name mage_policy --no-typescript "$WASM"
 FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-reference-types"
 # --low-memory-unused: Rust puts the 1 MiB stack first, so addresses below 1 KiB are only
 # reached by a stack about to overflow; binaryen may then fold address arithmetic into
@@ -56,10 +57,10 @@ for t in web node; do
   echo "wasm ($t): $(wc -c < "$f") bytes, $(gzip -9 -c "$f" | wc -c) bytes gzip"
 done
 
-# Size budget (issue 4): 150 KB (150,000 bytes) gzip per shipped .wasm. Reported on
-# every build; going over it is an error for the nightly build (MAGE_POLICY_ENFORCE_SIZE
+# Size budget: 200 KB (200,000 bytes) gzip per shipped .wasm. Reported on every
+# build; going over it is an error for the nightly build (MAGE_POLICY_ENFORCE_SIZE
 # overrides: 1 always enforces, 0 never).
-BUDGET=150000
+BUDGET=200000
 for t in web node; do
   size=$(gzip -9 -c "$OUT/dist/$t/mage_policy_bg.wasm" | wc -c)
   if [ "$size" -gt "$BUDGET" ]; then

@@ -17,7 +17,7 @@ dict_of() {
   esac
 }
 # Seeds that depend on the current formats are made fresh by the project's own tools.
-cargo build -q --features cli
+cargo build -q -p mage-policy-cli
 target/debug/mage-policy compile fixtures/sample --allow-insecure -o fuzz/seeds/bundle/sample.bundle >/dev/null
 cargo +nightly fuzz build -O
 status=0

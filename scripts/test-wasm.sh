@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# wasm-bindgen tests (tests/wasm.rs) in Node and in headless Chromium. A browser run
+# wasm-bindgen tests (crates/wasm/tests/engine.rs) in Node and in headless Chromium. A browser run
 # that finds no browser can execute nothing and still exit 0, so each run must report
 # a non-zero number of passed tests.
 set -euo pipefail
@@ -9,7 +9,7 @@ run() {
   local label=$1; shift
   local log
   log=$(mktemp)
-  env "$@" cargo test --target wasm32-unknown-unknown --test wasm 2>&1 | tee "$log"
+  env "$@" cargo test -p mage-policy-wasm --target wasm32-unknown-unknown --test engine 2>&1 | tee "$log"
   if ! grep -Eq "test result: ok\. [1-9][0-9]* passed" "$log"; then
     echo "wasm tests ($label): no tests passed — refusing an empty run" >&2
     exit 1

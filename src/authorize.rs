@@ -1,555 +1,228 @@
-//! The decision for one request: method check, processor, route, authorization (AND
-//! over refs, `anonymous`, `self`, ACL), HTTPS — in Magento's order (spec §2.1, §3).
+//! The request pipeline for an edge: route, identify (only when needed), decide, and
+//! force parameters — Magento's answer for a whole HTTP request, routed once.
+//!
+//! ```
+//! use mage_policy::{identity::{HttpRequest, Sources}, forced::Placeholders, Policy};
+//! let policy = Policy::builder()
+//!     .webapi("w.xml", r#"<routes><route url="/V1/directory/countries" method="GET">
+//!         <service class="A" method="b"/><resources><resource ref="anonymous"/></resources></route></routes>"#)
+//!     .build()?;
+//! // A broken OAuth header does not matter on an anonymous route: nobody asks who calls.
+//! let req = HttpRequest {
+//!     method: "GET",
+//!     url: "https://shop.example.com/rest/V1/directory/countries",
+//!     headers: vec![("Authorization", "OAuth oauth_consumer_key=\"broken\"")],
+//!     body: None,
+//! };
+//! let a = policy.authorize(&req, &mut Sources::new(1_700_000_000), &Placeholders::default());
+//! assert_eq!(a.status(), 200);
+//! assert!(a.identity.is_none());
+//! # Ok::<(), mage_policy::ConfigError>(())
+//! ```
 
-use std::borrow::Cow;
+use serde_json::Value;
 
-use serde::Serialize;
+use crate::decide::{self, Decision, Outcome, Request};
+use crate::forced::{Applied, ForcedParamError, Placeholders};
+use crate::identity::{identify, HttpRequest, Identity, Sources};
+use crate::oauth::OAuthError;
+use crate::policy::{Policy, Ref};
+use crate::principal::Principal;
 
-use crate::acl::Role;
-use crate::config::RouteDef;
-use crate::json::php_string;
-use crate::policy::{AccountShare, Policy, Ref};
-use crate::router::path::{self, NotRest, Processor, Store, StoreSel};
-
-/// Who is calling (spec §3.1). Admins and integrations carry their compiled role;
-/// `None` means no `authorization_role` row (denied everything, `self` included).
-#[derive(Debug, Clone)]
+/// Why a request the decision alone would let through is refused anyway, each with
+/// Magento's status and body (or the web server's, for the size limits).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub enum Principal {
-    /// No credentials (user type 4, id 0).
-    Guest,
-    /// A logged-in customer (type 3), by token or XHR session.
-    Customer {
-        /// `customer_id`; 0 never passes `self`.
-        id: u64,
-        /// The customer's website (`website_id`), for `self` (spec §3.3).
-        website_id: u32,
-        /// Recognised only through the persistent cart cookie: not logged in, so
-        /// `self` is denied (spec §3.3, §8).
-        emulated: bool,
-    },
-    /// An admin user (type 2) and the role of their group.
-    Admin {
-        /// `admin_user.user_id`.
-        id: u64,
-        /// The admin's role.
-        role: Option<Role>,
-    },
-    /// An integration (type 1) and its permissions.
-    Integration {
-        /// `integration_id`.
-        id: u64,
-        /// The integration's permissions.
-        role: Option<Role>,
-    },
+pub enum Refusal {
+    /// 431: more headers than [`Limits::max_headers`](crate::Limits), or one longer
+    /// than [`Limits::max_header_bytes`](crate::Limits). Nothing was parsed.
+    #[error("Request header fields too large.")]
+    HeadersTooLarge,
+    /// 413: a body longer than [`Limits::max_body_bytes`](crate::Limits).
+    #[error("Request body too large.")]
+    BodyTooLarge,
+    /// The request carries OAuth parameters that fail Magento's checks (400/401).
+    #[error(transparent)]
+    OAuth(OAuthError),
+    /// 400 `Decoding error.`: a JSON body that does not decode to an object, which
+    /// Magento's deserializer refuses before any service runs.
+    #[error("Decoding error.")]
+    Undecodable,
+    /// Forced parameters could not be applied (404 no active cart, 500).
+    #[error(transparent)]
+    Forced(ForcedParamError),
 }
 
-impl Principal {
-    /// A logged-in (not emulated) customer of `website_id`.
-    pub fn customer(id: u64, website_id: u32) -> Principal {
-        Principal::Customer {
-            id,
-            website_id,
-            emulated: false,
-        }
-    }
-
-    /// Magento's user type id: integration 1, admin 2, customer 3, guest 4.
-    pub fn user_type(&self) -> u8 {
-        match self {
-            Principal::Integration { .. } => 1,
-            Principal::Admin { .. } => 2,
-            Principal::Customer { .. } => 3,
-            Principal::Guest => 4,
-        }
-    }
-
-    /// The user id (0 for guests).
-    pub fn user_id(&self) -> u64 {
-        match self {
-            Principal::Guest => 0,
-            Principal::Customer { id, .. }
-            | Principal::Admin { id, .. }
-            | Principal::Integration { id, .. } => *id,
-        }
-    }
-
-    /// `guest`, `customer`, `admin` or `integration`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Principal::Guest => "guest",
-            Principal::Customer { .. } => "customer",
-            Principal::Admin { .. } => "admin",
-            Principal::Integration { .. } => "integration",
-        }
-    }
-}
-
-/// The parts of an HTTP request a decision needs.
-#[derive(Debug, Clone, Copy)]
-pub struct Request<'a> {
-    /// HTTP method, any case (Magento upper-cases it).
-    pub method: &'a str,
-    /// Request path as sent, query string allowed (`/rest/default/V1/carts/mine?x=1`).
-    pub path: &'a str,
-    /// Whether the request arrived over HTTPS (default true).
-    pub https: bool,
-}
-
-impl<'a> Request<'a> {
-    /// A request over HTTPS.
-    pub fn new(method: &'a str, path: &'a str) -> Request<'a> {
-        Request {
-            method,
-            path,
-            https: true,
-        }
-    }
-
-    /// Set whether the request arrived over HTTPS.
-    pub fn https(mut self, https: bool) -> Request<'a> {
-        self.https = https;
-        self
-    }
-}
-
-/// What was decided, and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum Outcome {
-    /// The call may proceed.
-    Allowed,
-    /// Not under `<base>/rest/`: Magento's REST area never sees it (the storefront
-    /// answers with its HTML 404 page).
-    NotRest,
-    /// 405: only GET, POST, PUT, DELETE.
-    MethodNotAllowed,
-    /// 400: no request processor takes the path (e.g. `/rest/v1/...`).
-    NotProcessable,
-    /// 404: no route matches.
-    NoRoute,
-    /// 401: a resource ref is not granted.
-    Unauthorized,
-    /// 400: the route is `secure` and the request is plain HTTP.
-    HttpsRequired,
-    /// Asynchronous bulk routes (`/async/bulk/V1/…/by<Param>`) are not modelled:
-    /// refused, with status 501, rather than guessed.
-    NotModelled,
-    /// 414: the path is longer than [`Limits::max_path_bytes`](crate::Limits). Magento
-    /// has no limit of its own; its web server refuses such paths (nginx: 8 KiB).
-    TooLong,
-}
-
-impl Outcome {
-    /// The kebab-case name (`allowed`, `unauthorized`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Allowed => "allowed",
-            Outcome::NotRest => "not-rest",
-            Outcome::MethodNotAllowed => "method-not-allowed",
-            Outcome::NotProcessable => "not-processable",
-            Outcome::NoRoute => "no-route",
-            Outcome::Unauthorized => "unauthorized",
-            Outcome::HttpsRequired => "https-required",
-            Outcome::NotModelled => "not-modelled",
-            Outcome::TooLong => "too-long",
-        }
-    }
-}
-
-/// The route a request resolved to.
-#[derive(Debug, Clone, Copy)]
-pub struct MatchedRoute<'p> {
-    /// Index into [`Policy::routes`].
-    pub index: usize,
-    /// The route's definition.
-    pub def: &'p RouteDef,
-    /// Whether it was found by the exact-url shortcut.
-    pub exact: bool,
-    /// How many candidate routes matched (the last one won).
-    pub candidates: usize,
-}
-
-/// The answer for one request: outcome, Magento's status and body, and the evidence.
-/// It borrows from the policy and from the request path.
-#[derive(Debug, Clone)]
-pub struct Decision<'p> {
-    outcome: Outcome,
-    method: Cow<'static, str>,
-    processor: Option<Processor>,
-    path: &'p str,
-    store: &'p Store,
-    route: Option<MatchedRoute<'p>>,
-    params: Vec<(&'p str, Cow<'p, str>)>,
-    leftover: Vec<(&'p str, Cow<'p, str>)>,
-    required: &'p [String],
-    missing: Vec<&'p str>,
-}
-
-impl<'p> Decision<'p> {
-    /// Whether the call may proceed.
-    pub fn allowed(&self) -> bool {
-        self.outcome == Outcome::Allowed
-    }
-
-    /// The outcome.
-    pub fn outcome(&self) -> Outcome {
-        self.outcome
-    }
-
-    /// The HTTP status Magento answers with (200 when allowed; 202 for async).
+impl Refusal {
+    /// The HTTP status.
     pub fn status(&self) -> u16 {
-        match self.outcome {
-            Outcome::Allowed if self.processor == Some(Processor::Async) => 202,
-            Outcome::Allowed => 200,
-            Outcome::NotRest | Outcome::NoRoute => 404,
-            Outcome::MethodNotAllowed => 405,
-            Outcome::NotProcessable | Outcome::HttpsRequired => 400,
-            Outcome::Unauthorized => 401,
-            Outcome::NotModelled => 501,
-            Outcome::TooLong => 414,
+        match self {
+            Refusal::HeadersTooLarge => 431,
+            Refusal::BodyTooLarge => 413,
+            Refusal::OAuth(e) => e.status(),
+            Refusal::Undecodable => 400,
+            Refusal::Forced(e) => e.status(),
         }
     }
 
-    /// Magento's `message`: for 401 the raw phrase with `%resources` left in (the value
-    /// is in [`parameters`](Self::parameters)); otherwise the rendered phrase.
-    /// `None` when allowed.
-    pub fn message(&self) -> Option<String> {
-        Some(match self.outcome {
-            Outcome::Allowed => return None,
-            Outcome::NotRest => "Not a REST API path.".to_string(),
-            Outcome::MethodNotAllowed => {
-                format!("The {} HTTP method is not supported.", self.method)
-            }
-            Outcome::NotProcessable => "Specified request cannot be processed.".to_string(),
-            Outcome::NoRoute => "Request does not match any route.".to_string(),
-            Outcome::Unauthorized => {
-                "The consumer isn't authorized to access %resources.".to_string()
-            }
-            Outcome::HttpsRequired => "Operation allowed only in HTTPS".to_string(),
-            Outcome::NotModelled => {
-                "Asynchronous bulk routes are not modelled by mage-policy.".to_string()
-            }
-            Outcome::TooLong => "Request path too long.".to_string(),
-        })
-    }
-
-    /// Magento's `parameters` (401 only): `resources` = every ref of the route joined
-    /// with `", "`.
-    pub fn parameters(&self) -> Option<Vec<(&'static str, String)>> {
-        (self.outcome == Outcome::Unauthorized)
-            .then(|| vec![("resources", self.required.join(", "))])
-    }
-
-    /// The JSON body Magento sends for a refusal, byte for byte (spec §3.7); `None`
-    /// when allowed, and for [`Outcome::NotRest`] (Magento answers with an HTML page).
-    pub fn body(&self) -> Option<String> {
-        if matches!(self.outcome, Outcome::Allowed | Outcome::NotRest) {
-            return None;
+    /// A stable kebab-case name: `headers-too-large`, `body-too-large`, `oauth`,
+    /// `undecodable`, `forced`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::HeadersTooLarge => "headers-too-large",
+            Refusal::BodyTooLarge => "body-too-large",
+            Refusal::OAuth(_) => "oauth",
+            Refusal::Undecodable => "undecodable",
+            Refusal::Forced(_) => "forced",
         }
-        let mut out = String::from("{\"message\":");
-        php_string(&mut out, &self.message().unwrap_or_default());
-        if let Some(params) = self.parameters() {
-            out.push_str(",\"parameters\":{");
-            for (i, (k, v)) in params.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                php_string(&mut out, k);
-                out.push(':');
-                php_string(&mut out, v);
-            }
-            out.push('}');
-        }
-        out.push('}');
-        Some(out)
     }
 
-    /// The processor that took the request.
-    pub fn processor(&self) -> Option<Processor> {
-        self.processor
-    }
-
-    /// The path after store-code processing (`/V1/customers/me`).
-    pub fn path(&self) -> &'p str {
-        self.path
-    }
-
-    /// The current store for the request.
-    pub fn store(&self) -> &'p Store {
-        self.store
-    }
-
-    /// The matched route, if routing got that far.
-    pub fn route(&self) -> Option<&MatchedRoute<'p>> {
-        self.route.as_ref()
-    }
-
-    /// The winner's path variables, `urldecode`d.
-    pub fn params(&self) -> &[(&'p str, Cow<'p, str>)] {
-        &self.params
-    }
-
-    /// Variables set by losing candidate routes that stay in Magento's request params.
-    pub fn leftover_params(&self) -> &[(&'p str, Cow<'p, str>)] {
-        &self.leftover
-    }
-
-    /// Every resource ref the route requires (AND); `["anonymous"]` when
-    /// allow_insecure opened the route.
-    pub fn required(&self) -> &'p [String] {
-        self.required
-    }
-
-    /// The refs the principal was not granted (empty when allowed).
-    pub fn missing(&self) -> &[&'p str] {
-        &self.missing
-    }
-
-    /// The upper-cased method.
-    pub fn method(&self) -> &str {
-        &self.method
-    }
-
-    /// Apply the matched route's forced parameters (spec §4) to `input`, the request
-    /// input as a JSON object (the body, with query and path parameters merged in for
-    /// non-PUT requests, spec §4.3). Does nothing when no route matched.
-    pub fn apply_forced(
-        &self,
-        principal: &Principal,
-        values: &crate::params::Placeholders,
-        input: &mut serde_json::Value,
-    ) -> Result<Vec<crate::params::Applied>, crate::params::ForcedParamError> {
-        match &self.route {
-            Some(r) => crate::params::apply(&r.def.parameters, principal, values, input),
-            None => Ok(Vec::new()),
+    /// The JSON body, as Magento's REST error renderer writes it.
+    pub fn body(&self) -> String {
+        match self {
+            Refusal::OAuth(e) => e.rest_body(),
+            other => magento_message(&other.to_string()),
         }
     }
 }
 
-/// Whether a principal passes one route's refs (see [`Policy::route_access`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteAccess<'p> {
-    /// All refs granted.
-    pub allowed: bool,
-    /// The refs not granted.
-    pub missing: Vec<&'p str>,
-    /// The store code was not in the store list (nothing was evaluated).
-    pub unknown_store: bool,
+/// The answer for one HTTP request.
+#[derive(Debug)]
+pub struct Authorized<'p> {
+    /// The decision (for the identified principal, or for a guest when nobody had to
+    /// be identified).
+    pub decision: Decision<'p>,
+    /// The caller, when the route needed one (`None` for anonymous routes and for
+    /// requests refused before authorization).
+    pub identity: Option<Identity>,
+    /// Why the request is refused although the decision may allow it.
+    pub refusal: Option<Refusal>,
+    /// The request body with forced parameters applied (JSON), when allowed and the
+    /// route forces parameters into a JSON body.
+    pub body: Option<String>,
+    /// What was forced.
+    pub forced: Vec<Applied>,
 }
 
-/// Path variables by name, `urldecode`d (borrowed when nothing needed decoding).
-pub type PathParams<'p> = Vec<(&'p str, Cow<'p, str>)>;
+impl Authorized<'_> {
+    /// Whether the request may go on to the store.
+    pub fn allowed(&self) -> bool {
+        self.refusal.is_none() && self.decision.allowed()
+    }
 
-const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
-
-/// Laminas upper-cases the method. The four supported ones are matched without
-/// allocating; anything else is kept (bounded) for the 405 message.
-fn normalise_method(m: &str) -> Cow<'static, str> {
-    for known in METHODS {
-        if m.eq_ignore_ascii_case(known) {
-            return Cow::Borrowed(known);
+    /// Magento's status.
+    pub fn status(&self) -> u16 {
+        match &self.refusal {
+            Some(r) => r.status(),
+            None => self.decision.status(),
         }
     }
-    Cow::Owned(m.chars().take(32).collect::<String>().to_ascii_uppercase())
+
+    /// Magento's JSON body for a refusal (`None` when allowed).
+    pub fn response_body(&self) -> Option<String> {
+        match &self.refusal {
+            Some(r) => Some(r.body()),
+            None => self.decision.body(),
+        }
+    }
 }
 
-impl Policy {
-    fn current_store<'p>(&'p self, sel: StoreSel<'p>) -> &'p Store {
-        match sel {
-            StoreSel::Default => self.stores.default_store(),
-            StoreSel::Named(s) => s,
-            StoreSel::Admin => &self.admin_store,
-        }
-    }
+pub(crate) fn magento_message(msg: &str) -> String {
+    let mut out = String::from("{\"message\":");
+    crate::json::php_string(&mut out, msg);
+    out.push('}');
+    out
+}
 
-    /// Decide one request for one principal, as Magento would (spec §2–§3).
-    pub fn decide<'p>(&'p self, req: &Request<'p>, principal: &Principal) -> Decision<'p> {
-        let mut d = Decision {
-            outcome: Outcome::NotRest,
-            method: normalise_method(req.method),
-            processor: None,
-            path: "",
-            store: self.stores.default_store(),
-            route: None,
-            params: Vec::new(),
-            leftover: Vec::new(),
-            required: &[],
-            missing: Vec::new(),
-        };
-        if req.path.len() > self.settings.limits.max_path_bytes {
-            d.outcome = Outcome::TooLong;
-            return d;
-        }
-        let processed = match path::process(req.path, &self.settings.base_path, &self.stores) {
-            Ok(p) => p,
-            Err(NotRest::OutsideBase | NotRest::NotRestArea) => return d,
-        };
-        d.path = processed.path;
-        d.store = self.current_store(processed.store);
-        if matches!(d.method, Cow::Owned(_)) {
-            d.outcome = Outcome::MethodNotAllowed;
-            return d;
-        }
-        let Some((processor, route_path)) = path::select_processor(processed.path, &d.method)
-        else {
-            d.outcome = Outcome::NotProcessable;
-            return d;
-        };
-        d.processor = Some(processor);
-        match processor {
-            Processor::Schema => {
-                // Open to everyone; the generated schema lists only what the caller may call.
-                d.outcome = Outcome::Allowed;
-                return d;
-            }
-            Processor::AsyncBulk => {
-                d.outcome = Outcome::NotModelled;
-                return d;
-            }
-            Processor::Sync | Processor::Async => {}
-        }
-        let Some(m) = self.router.lookup(route_path, &d.method) else {
-            d.outcome = Outcome::NoRoute;
-            return d;
-        };
-        let index = m.route as usize;
-        let def = &self.routes[index];
-        d.route = Some(MatchedRoute {
-            index,
-            def,
-            exact: m.exact,
-            candidates: m.matched,
-        });
-        d.params = m.params;
-        d.leftover = m.leftover;
-        d.required = self.effective_refs(index);
-        for (name, r) in d.required.iter().zip(&self.refs[index]) {
-            if !self.ref_allowed(*r, name, principal, d.store) {
-                d.missing.push(name);
-            }
-        }
-        if !d.missing.is_empty() {
-            d.outcome = Outcome::Unauthorized;
-            return d;
-        }
-        // RequestValidator: HTTPS is checked after authorization.
-        if def.secure && !req.https {
-            d.outcome = Outcome::HttpsRequired;
-            return d;
-        }
-        d.outcome = Outcome::Allowed;
-        d
-    }
-
-    /// Route selection alone (spec §2.3) on an already processed path such as
-    /// `/V1/customers/12`: the winning route's index and its `urldecode`d variables.
-    pub fn match_route<'p>(
-        &'p self,
-        method: &str,
-        path: &'p str,
-    ) -> Option<(usize, PathParams<'p>)> {
-        self.router
-            .lookup(path, method)
-            .map(|m| (m.route as usize, m.params))
-    }
-
-    /// Whether `principal` passes route number `index`'s resource refs in the store
-    /// named `store_code` (`None`: the default store; `Some("all")`: admin store 0),
-    /// without routing a path. For listings: "every route this role may call".
-    pub fn route_access<'p>(
-        &'p self,
-        index: usize,
-        principal: &Principal,
-        store_code: Option<&str>,
-    ) -> RouteAccess<'p> {
-        let store = match store_code {
-            None => self.stores.default_store().clone(),
-            Some("all") => Store::admin(),
-            Some(code) => match self.stores.get(code) {
-                Some(s) => s.clone(),
-                None => {
-                    return RouteAccess {
-                        allowed: false,
-                        missing: Vec::new(),
-                        unknown_store: true,
-                    }
-                }
-            },
-        };
-        if index >= self.routes.len() {
-            return RouteAccess {
-                allowed: false,
-                missing: Vec::new(),
-                unknown_store: false,
-            };
-        }
-        let missing: Vec<&'p str> = self
-            .effective_refs(index)
+/// See [`Policy::authorize_with`].
+pub(crate) fn authorize<'p>(
+    policy: &'p Policy,
+    req: &'p HttpRequest<'p>,
+    sources: &mut Sources<'_>,
+    placeholders: &mut dyn FnMut(&Principal) -> Placeholders,
+) -> Authorized<'p> {
+    let limits = policy.settings.limits;
+    let headers_too_large = req.headers.len() > limits.max_headers
+        || req
+            .headers
             .iter()
-            .zip(&self.refs[index])
-            .filter(|(name, r)| !self.ref_allowed(**r, name, principal, &store))
-            .map(|(name, _)| name.as_str())
-            .collect();
-        RouteAccess {
-            allowed: missing.is_empty(),
-            missing,
-            unknown_store: false,
-        }
+            .any(|(_, v)| v.len() > limits.max_header_bytes);
+    let body_too_large = req.body.is_some_and(|b| b.len() > limits.max_body_bytes);
+    let https = req.is_https(sources.offloader_header);
+    let mut out = Authorized {
+        decision: decide::route(policy, &Request::new(req.method, req.path()).https(https)),
+        identity: None,
+        refusal: None,
+        body: None,
+        forced: Vec::new(),
+    };
+    // Limits first (see `Limits`): nothing of an oversized request is parsed.
+    if headers_too_large || body_too_large {
+        out.refusal = Some(if headers_too_large {
+            Refusal::HeadersTooLarge
+        } else {
+            Refusal::BodyTooLarge
+        });
+        return out;
     }
-
-    /// One ref, through GuestAuthorization → CustomerAuthorization → ACL (spec §3.3).
-    fn ref_allowed(&self, r: Ref, name: &str, principal: &Principal, store: &Store) -> bool {
-        match r {
-            // spec §3.3 (1): anonymous is allowed without asking who the caller is.
-            Ref::Anonymous => true,
-            Ref::SelfCheck => match principal {
-                Principal::Customer {
-                    id,
-                    website_id,
-                    emulated,
-                } => {
-                    *id != 0
-                        && !*emulated
-                        && store.id != 0
-                        && match self.settings.account_share {
-                            AccountShare::Website => store.website_id == *website_id,
-                            AccountShare::Global => true,
-                        }
-                }
-                // spec §3.3 (3): for everyone else `self` is an unknown ACL id.
-                _ => self.role_allows_unknown(principal),
-            },
-            Ref::Acl(i) => match principal {
-                Principal::Admin {
-                    role: Some(role), ..
-                }
-                | Principal::Integration {
-                    role: Some(role), ..
-                } => {
-                    if role.matches(self.acl_fingerprint) {
-                        role.allowed_index(i)
-                    } else {
-                        role.is_allowed(self, name)
-                    }
-                }
-                _ => false,
-            },
-            Ref::Unknown => self.role_allows_unknown(principal),
-        }
-    }
-
-    /// Policy\Acl fallback for ids the ACL does not know: `isAllowed(role, null)`.
-    fn role_allows_unknown(&self, principal: &Principal) -> bool {
-        match principal {
-            Principal::Admin {
-                role: Some(role), ..
+    let Some(route) = out.decision.route().copied() else {
+        return out; // refused before authorization: 404, 405, 400, not REST
+    };
+    // Identity is resolved lazily: a route whose refs are all `anonymous` (and which
+    // forces no placeholder) never evaluates credentials (spec §3.3 (1)).
+    let all_anonymous = policy.refs[route.index]
+        .iter()
+        .all(|r| *r == Ref::Anonymous);
+    let placeholder_params = route.def.parameters.iter().any(|p| {
+        p.value
+            .as_deref()
+            .is_some_and(|v| v.starts_with('%') && v.ends_with('%'))
+    });
+    let principal = if all_anonymous && !placeholder_params {
+        Principal::Guest
+    } else {
+        let default_website = policy.stores.default_store().website_id;
+        match identify(req, sources, default_website) {
+            Ok(identity) => {
+                let p = identity.principal.clone();
+                out.identity = Some(identity);
+                p
             }
-            | Principal::Integration {
-                role: Some(role), ..
-            } => role.has_all(),
-            _ => false,
+            Err(e) => {
+                out.refusal = Some(Refusal::OAuth(e));
+                return out;
+            }
         }
+    };
+    decide::judge(policy, &mut out.decision, &principal);
+    if out.decision.outcome() != Outcome::Allowed || route.def.parameters.is_empty() {
+        return out;
     }
+    // Forced parameters, on a JSON body when there is one.
+    let is_json = req
+        .header("Content-Type")
+        .is_some_and(|c| c.to_ascii_lowercase().contains("json"));
+    let mut input: Value = match req.body {
+        Some(b) if is_json && !b.trim().is_empty() => match crate::jsonparse::parse(b.as_bytes()) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => {
+                out.refusal = Some(Refusal::Undecodable);
+                return out;
+            }
+        },
+        _ => Value::Object(Default::default()),
+    };
+    match out
+        .decision
+        .apply_forced(&principal, &placeholders(&principal), &mut input)
+    {
+        Ok(applied) => {
+            out.forced = applied;
+            if is_json || req.body.is_none() {
+                out.body = serde_json::to_string(&input).ok();
+            }
+        }
+        Err(e) => out.refusal = Some(Refusal::Forced(e)),
+    }
+    out
 }

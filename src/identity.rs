@@ -9,8 +9,8 @@
 use serde::Serialize;
 
 use crate::acl::Role;
-use crate::authorize::Principal;
 use crate::oauth::{self, CredentialStore, NonceStore, OAuthError, Profile, SignedRequest};
+use crate::principal::Principal;
 use crate::token::{self, JwtAlg, JwtKey, Revocations, TokenShape};
 
 /// An HTTP request as the identity chain and the pipeline see it.

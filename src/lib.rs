@@ -36,41 +36,38 @@
 //!
 //! Long-form documentation lives in [`manual`].
 
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod acl;
 mod authorize;
+pub mod boundary;
 pub mod bundle;
 pub mod config;
 mod crypto;
+mod decide;
 mod diag;
 mod fasthash;
+pub mod forced;
 pub mod identity;
 mod json;
 mod jsonparse;
 pub mod manual;
 pub mod oauth;
-pub mod params;
 pub mod php;
-mod pipeline;
 mod policy;
+mod principal;
 mod router;
 mod sort;
 pub mod token;
-pub mod wire;
-
-// The wasm-bindgen layer; its generated glue needs `unsafe`, nothing else does.
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-#[allow(unsafe_code)]
-mod wasm;
 
 pub use acl::{AclResource, AclTree, Role, RoleSource, RuleRow};
-pub use authorize::{Decision, MatchedRoute, Outcome, PathParams, Principal, Request, RouteAccess};
+pub use authorize::{Authorized, Refusal};
 pub use config::{ParamDef, RouteDef, XmlOptions};
+pub use decide::{Decision, MatchedRoute, Outcome, PathParams, Request, RouteAccess};
 pub use diag::{ConfigError, Diagnostic, Location, Severity};
-pub use pipeline::Authorized;
 pub use policy::{AccountShare, Limits, Policy, PolicyBuilder, Settings, DEFAULT_INSECURE_ROUTES};
+pub use principal::Principal;
 pub use router::path::{Processor, Store, StoreError, Stores};
 
 /// The README's examples, compiled and run as doctests.

@@ -1,8 +1,13 @@
 //! The compiled, immutable policy: routes, their index, the ACL and the store list.
 
 use crate::acl::{AclTree, Role, RoleSource, RuleRow};
+use crate::authorize::{self, Authorized};
 use crate::config::{self, RouteDef, XmlOptions};
+use crate::decide::{self, Decision, PathParams, Request, RouteAccess};
 use crate::diag::{ConfigError, Diagnostic};
+use crate::forced::Placeholders;
+use crate::identity::{HttpRequest, Sources};
+use crate::principal::Principal;
 use crate::router::path::{Store, StoreError, Stores};
 use crate::router::Router;
 
@@ -414,6 +419,63 @@ impl Policy {
     /// A role from raw `authorization_rule` rows.
     pub fn role_from_rules(&self, rules: Vec<RuleRow>) -> Role {
         Role::compile(&self.acl, RoleSource::Rules(rules))
+    }
+
+    /// Decide one request for one principal, as Magento would (spec §2–§3).
+    pub fn decide<'p>(&'p self, req: &Request<'p>, principal: &Principal) -> Decision<'p> {
+        let mut d = decide::route(self, req);
+        decide::judge(self, &mut d, principal);
+        d
+    }
+
+    /// Route selection alone (spec §2.3) on an already processed path such as
+    /// `/V1/customers/12`: the winning route's index and its `urldecode`d variables.
+    pub fn match_route<'p>(
+        &'p self,
+        method: &str,
+        path: &'p str,
+    ) -> Option<(usize, PathParams<'p>)> {
+        self.router
+            .lookup(path, method)
+            .map(|m| (m.route as usize, m.params))
+    }
+
+    /// Whether `principal` passes route number `index`'s resource refs in the store
+    /// named `store_code` (`None`: the default store; `Some("all")`: admin store 0),
+    /// without routing a path. For listings: "every route this role may call".
+    pub fn route_access<'p>(
+        &'p self,
+        index: usize,
+        principal: &Principal,
+        store_code: Option<&str>,
+    ) -> RouteAccess<'p> {
+        decide::route_access(self, index, principal, store_code)
+    }
+
+    /// Route, identify, decide and force parameters for one HTTP request (spec §2–§4,
+    /// §3.2 order), routing it once. Identity is resolved lazily: a route whose refs
+    /// are all `anonymous` (and which forces no placeholder) never evaluates
+    /// credentials.
+    pub fn authorize<'p>(
+        &'p self,
+        req: &'p HttpRequest<'p>,
+        sources: &mut Sources<'_>,
+        placeholders: &Placeholders,
+    ) -> Authorized<'p> {
+        authorize::authorize(self, req, sources, &mut |_| placeholders.clone())
+    }
+
+    /// [`Policy::authorize`] with the placeholder values computed for the identified
+    /// caller (the customer's group, store and active cart are known only once the
+    /// caller is): `placeholders` is called at most once, and only when the route
+    /// forces a parameter.
+    pub fn authorize_with<'p>(
+        &'p self,
+        req: &'p HttpRequest<'p>,
+        sources: &mut Sources<'_>,
+        placeholders: &mut dyn FnMut(&Principal) -> Placeholders,
+    ) -> Authorized<'p> {
+        authorize::authorize(self, req, sources, placeholders)
     }
 
     /// Replace the store list (the routes and ACL stay shared).

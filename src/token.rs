@@ -269,9 +269,60 @@ impl Revocations for Vec<((u8, u64), i64)> {
     }
 }
 
-impl Revocations for HashMap<(u8, u64), i64> {
+impl<S: std::hash::BuildHasher> Revocations for HashMap<(u8, u64), i64, S> {
     fn revoked_before(&self, user_type: u8, user_id: u64) -> Option<i64> {
         self.get(&(user_type, user_id)).copied()
+    }
+}
+
+/// Revocations in memory: one `revoke_before` per user, as `jwt_auth_revoked` keeps
+/// one row per user rewritten with the time of each revocation — of two entries for
+/// one user, the later wins.
+///
+/// ```
+/// use mage_policy::token::{RevocationList, Revocations};
+/// let mut r = RevocationList::default();
+/// r.insert(3, 5, 1_700_000_000);
+/// r.insert(3, 5, 1_600_000_000);
+/// assert_eq!(r.revoked_before(3, 5), Some(1_700_000_000));
+/// assert_eq!(r.revoked_before(2, 5), None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RevocationList(crate::fasthash::FastMap<(u8, u64), i64>);
+
+impl RevocationList {
+    /// Record that `user_type`/`user_id`'s tokens issued up to `revoke_before` are revoked.
+    pub fn insert(&mut self, user_type: u8, user_id: u64, revoke_before: i64) {
+        let e = self.0.entry((user_type, user_id)).or_insert(revoke_before);
+        *e = (*e).max(revoke_before);
+    }
+
+    /// How many users have revocations.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Revocations for RevocationList {
+    fn revoked_before(&self, user_type: u8, user_id: u64) -> Option<i64> {
+        self.0.get(&(user_type, user_id)).copied()
+    }
+}
+
+/// Magento's default JWT lifetime, minutes (`webapi/jwtauth/*_expiration`).
+pub const DEFAULT_TTL_MINUTES: i64 = 60;
+
+/// The lifetime Magento applies for a configured one (`ConfigReader`: ≤ 0 becomes 30).
+pub fn effective_ttl_minutes(configured: i64) -> i64 {
+    if configured <= 0 {
+        30
+    } else {
+        configured
     }
 }
 
@@ -291,8 +342,8 @@ pub struct TokenSettings {
 impl Default for TokenSettings {
     fn default() -> Self {
         TokenSettings {
-            customer_ttl_minutes: 60,
-            admin_ttl_minutes: 60,
+            customer_ttl_minutes: DEFAULT_TTL_MINUTES,
+            admin_ttl_minutes: DEFAULT_TTL_MINUTES,
             opaque_customer_hours: 1,
             opaque_admin_hours: 4,
         }
@@ -302,15 +353,10 @@ impl Default for TokenSettings {
 impl TokenSettings {
     /// The TTL Magento applies for `kind`, in minutes (`ConfigReader`: ≤ 0 becomes 30).
     pub fn ttl_minutes(&self, kind: UserKind) -> i64 {
-        let v = match kind {
+        effective_ttl_minutes(match kind {
             UserKind::Admin => self.admin_ttl_minutes,
             UserKind::Customer => self.customer_ttl_minutes,
-        };
-        if v <= 0 {
-            30
-        } else {
-            v
-        }
+        })
     }
 }
 

@@ -4,6 +4,7 @@ mod common;
 
 use std::collections::HashMap;
 
+use mage_policy::forced::{Cart, Placeholders};
 use mage_policy::identity::{
     Accounts, HttpRequest, JwtSource, OAuthSource, SessionCustomer, SessionLookup, Sources, Via,
 };
@@ -11,7 +12,6 @@ use mage_policy::oauth::{
     self, ClientCredentials, ConsumerRecord, IntegrationRef, MemoryCredentials, MemoryNonces,
     Profile, SignOptions, SignedRequest, TokenKind, TokenRecord,
 };
-use mage_policy::params::{Cart, Placeholders};
 use mage_policy::token::{self, JwtAlg, JwtKey, UserKind};
 use mage_policy::{Policy, Role};
 use serde_json::json;

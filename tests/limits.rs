@@ -3,11 +3,11 @@
 
 mod common;
 
+use mage_policy::forced::Placeholders;
 use mage_policy::identity::{HttpRequest, JwtSource, Sources};
 use mage_policy::oauth::{
     self, ClientCredentials, Profile, SignOptions, SignedRequest, MAX_PARAMS,
 };
-use mage_policy::params::Placeholders;
 use mage_policy::token::{self, JwtAlg, JwtKey, UserKind, VerifyOptions, MAX_TOKEN_LEN};
 use mage_policy::{Limits, Outcome, Policy, Principal, Request, XmlOptions};
 
@@ -267,7 +267,7 @@ fn oauth_parameter_count_limit() {
         assert!(oauth::sign(&req(&ok_url), &creds, &opts).is_ok());
         let e = oauth::sign(&req(&over_url), &creds, &opts).unwrap_err();
         assert_eq!(
-            (e.status, e.code),
+            (e.status(), e.code()),
             (400, "too-many-parameters"),
             "{profile:?}"
         );
@@ -280,7 +280,7 @@ fn oauth_parameter_count_limit() {
             body: Some(&body),
         };
         assert_eq!(
-            oauth::sign(&form, &creds, &opts).unwrap_err().code,
+            oauth::sign(&form, &creds, &opts).unwrap_err().code(),
             "too-many-parameters"
         );
     }
@@ -301,5 +301,5 @@ fn oauth_parameter_count_limit() {
         &oauth::VerifyOptions::new(Profile::Magento247, NOW),
     )
     .unwrap_err();
-    assert_eq!(e.code, "too-many-parameters");
+    assert_eq!(e.code(), "too-many-parameters");
 }

@@ -454,7 +454,7 @@ fn magento_golden_requests_verify_as_magento_would() {
         )
         .unwrap_err();
         assert_eq!(
-            (again.status, again.message.as_str()),
+            (again.status(), again.to_string().as_str()),
             (
                 401,
                 "The nonce is already being used by the consumer with ID 7"

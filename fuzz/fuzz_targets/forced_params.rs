@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use mage_policy::identity::{HttpRequest, JwtSource, Sources};
-use mage_policy::params::{Cart, Placeholders};
+use mage_policy::forced::{Cart, Placeholders};
 use mage_policy::token::{self, JwtAlg, JwtKey, UserKind};
 use mage_policy::Policy;
 

@@ -1,6 +1,10 @@
 // mage-policy JS layer: the public API over the generated wasm-bindgen bindings.
 // This file has no imports or exports: the build wraps it as ESM (core.mjs) and as
 // CommonJS (core.cjs) around `createApi(wasm)`, so both module systems share it.
+//
+// The layer converts arguments and results and nothing more: options, defaults,
+// roles, keys, the request pipeline and every JSON shape live in the engine's
+// `boundary` module, which the command-line tool uses too.
 
 function createApi(wasm) {
   'use strict';
@@ -68,8 +72,26 @@ function createApi(wasm) {
     try { return fn(); } catch (e) { return rethrow(e); }
   }
 
+  const typeName = (v) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+
   function requireString(v, what) {
-    if (typeof v !== 'string') throw new InputError(`${what} must be a string, not ${v === null ? 'null' : typeof v}`);
+    if (typeof v !== 'string') throw new InputError(`${what} must be a string, not ${typeName(v)}`);
+    return v;
+  }
+
+  function optString(v, what) {
+    return v === undefined || v === null ? undefined : requireString(v, what);
+  }
+
+  /** A plain object (not an array, a string, a typed array, a class instance …). */
+  function isPlain(v) {
+    if (v === null || typeof v !== 'object') return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+  }
+
+  function requireObject(v, what, shape) {
+    if (!isPlain(v)) throw new InputError(`${what} must be an object${shape ? ` like ${shape}` : ''}, not ${typeName(v)}`);
     return v;
   }
 
@@ -81,28 +103,38 @@ function createApi(wasm) {
     }
   }
 
+  function unixNow() {
+    return Math.floor(Date.now() / 1000);
+  }
+
   // ---- engine --------------------------------------------------------------------
 
+  // In the order of mage_policy::boundary::OUTCOMES (the packed decision carries the
+  // index).
   const OUTCOMES = ['allowed', 'not-rest', 'method-not-allowed', 'not-processable', 'no-route',
     'unauthorized', 'https-required', 'not-modelled', 'too-long'];
   const KINDS = { guest: 0, customer: 1, admin: 2, integration: 3 };
+  // The engine's role handles by resource list (its JSON text). A handle the engine
+  // no longer knows is answered as "stale" and registered again; bounded like the
+  // engine's own registry.
+  const MAX_ROLE_KEYS = 1024;
 
   const registry = typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry((inner) => { try { inner.free(); } catch (_) { /* already freed */ } })
     : null;
 
   class Decision {
-    constructor(engine, args, packed) {
+    constructor(engine, call, packed) {
       this.status = packed & 0x3ff;
       this.outcome = OUTCOMES[(packed >>> 10) & 0xf];
       this.allowed = this.outcome === 'allowed';
       const route = packed >>> 14;
       this.route = route > 0 ? engine._route(route - 1) : null;
-      Object.defineProperty(this, '_lazy', { value: { engine, args, detail: null } });
+      Object.defineProperty(this, '_lazy', { value: { engine, call, detail: null } });
     }
     _detail() {
       const l = this._lazy;
-      if (!l.detail) l.detail = JSON.parse(guard(() => l.engine._inner().decideJson(...l.args)));
+      if (!l.detail) l.detail = JSON.parse(l.engine._positional('decideJson', l.call));
       return l.detail;
     }
     /** Magento's JSON body for a refusal (a string, byte for byte), or null. */
@@ -118,39 +150,33 @@ function createApi(wasm) {
     toJSON() { return { ...this._detail(), route: this.route }; }
   }
 
+  function xmlFiles(list, what) {
+    if (list === undefined || list === null) return [];
+    if (!Array.isArray(list)) throw new InputError(`${what} must be an array of { name, xml }`);
+    return list.map((f, i) => (typeof f === 'string'
+      ? { name: `${what}[${i}]`, xml: f }
+      : { name: requireString(f && f.name, `${what}[${i}].name`), xml: requireString(f && f.xml, `${what}[${i}].xml`) }));
+  }
+
   class Engine {
     constructor(inner) {
       if (!inner) throw new InputError('use Engine.fromXml(...) or Engine.fromBundle(...)');
       this._handle = inner;
       this._roles = new Map();
       this._routes = null;
+      this._limits = null;
+      this._gateways = null;
       if (registry) registry.register(this, inner, this);
     }
 
     /**
      * Load webapi.xml and acl.xml files (merged in the order given).
-     * `webapi` / `acl`: arrays of `{ name, xml }` (or plain strings).
+     * `webapi` / `acl`: arrays of `{ name, xml }` (or plain strings). Unknown options
+     * are refused.
      */
     static fromXml(options) {
-      if (!options || typeof options !== 'object') throw new InputError('Engine.fromXml expects an options object');
-      const files = (list, what) => {
-        if (list === undefined) return [];
-        if (!Array.isArray(list)) throw new InputError(`${what} must be an array of { name, xml }`);
-        return list.map((f, i) => (typeof f === 'string'
-          ? { name: `${what}[${i}]`, xml: f }
-          : { name: requireString(f && f.name, `${what}[${i}].name`), xml: requireString(f && f.xml, `${what}[${i}].xml`) }));
-      };
-      const input = {
-        webapi: files(options.webapi, 'webapi'),
-        acl: files(options.acl, 'acl'),
-        allowInsecure: !!options.allowInsecure,
-      };
-      if (options.insecureRoutes) input.insecureRoutes = options.insecureRoutes;
-      if (options.webapiSecurityDi) input.webapiSecurityDi = options.webapiSecurityDi;
-      if (options.stores) input.stores = options.stores;
-      if (options.defaultStore) input.defaultStore = options.defaultStore;
-      if (options.basePath !== undefined) input.basePath = options.basePath;
-      if (options.accountShare) input.accountShare = options.accountShare;
+      requireObject(options, 'Engine.fromXml options', '{ webapi, acl }');
+      const input = { ...options, webapi: xmlFiles(options.webapi, 'webapi'), acl: xmlFiles(options.acl, 'acl') };
       return new Engine(guard(() => wasm.Engine.fromXml(json(input, 'options'))));
     }
 
@@ -171,53 +197,76 @@ function createApi(wasm) {
       return this._routes[i] || null;
     }
 
-    _principal(p) {
-      if (p === undefined || p === null) p = { type: 'guest' };
-      if (typeof p !== 'object') throw new InputError('principal must be an object like { type: "customer", id: 5 }');
-      const kind = KINDS[p.type];
-      if (kind === undefined) throw new InputError(`unknown principal type ${JSON.stringify(p.type)} (guest, customer, admin, integration)`);
-      const id = Number(p.id || 0);
-      if (kind > 0 && !(Number.isFinite(id) && id >= 0)) throw new InputError('principal.id must be a non-negative number');
-      const website = Number(p.website === undefined ? 1 : p.website);
-      let role = 0;
-      if (kind >= 2 && p.resources !== undefined && p.resources !== null) {
-        const key = p.resources === 'all' ? 'all' : json(p.resources, 'principal.resources');
-        if (p.resources !== 'all' && !Array.isArray(p.resources)) throw new InputError('principal.resources must be "all" or an array of ACL ids');
-        role = this._roles.get(key);
-        if (role === undefined) {
-          role = guard(() => this._inner().role(key));
-          this._roles.set(key, role);
-        }
+    _roleHandle(resources, fresh) {
+      if (resources !== 'all' && !Array.isArray(resources)) throw new InputError('principal.resources must be "all" or an array of ACL ids');
+      const key = json(resources, 'principal.resources');
+      let role = fresh ? undefined : this._roles.get(key);
+      if (role === undefined) {
+        role = guard(() => this._inner().role(key));
+        if (this._roles.size >= MAX_ROLE_KEYS) this._roles.clear();
+        this._roles.set(key, role);
       }
-      return [kind, id, website >>> 0, p.emulated ? 1 : 0, role];
+      return role;
     }
 
-    _args(method, path, principal, options) {
-      requireString(method, 'method');
-      requireString(path, 'path');
-      const [kind, id, website, flags, role] = this._principal(principal);
-      const https = !options || options.https === undefined ? true : !!options.https;
-      return [method, path, kind, id, website, flags | (https ? 0 : 2), role];
+    /** [method, path, kind, id, website, flags, role] for the positional exports. */
+    _call(method, path, principal, options, fresh) {
+      let p = principal;
+      if (p === undefined || p === null) p = { type: 'guest' };
+      requireObject(p, 'principal', '{ type: "customer", id: 5 }');
+      const kind = KINDS[p.type];
+      if (kind === undefined) throw new InputError(`unknown principal type ${JSON.stringify(String(p.type))} (guest, customer, admin, integration)`);
+      const id = p.id === undefined ? 0 : p.id;
+      if (kind > 0 && !(typeof id === 'number' && Number.isSafeInteger(id) && id >= 0)) throw new InputError('principal.id must be a whole number');
+      let website = NaN;
+      if (p.website !== undefined && p.website !== null) {
+        if (!(typeof p.website === 'number' && Number.isInteger(p.website) && p.website >= 0)) throw new InputError('principal.website must be a whole number');
+        website = p.website;
+      }
+      const role = kind >= 2 && p.resources !== undefined && p.resources !== null ? this._roleHandle(p.resources, fresh) : 0;
+      let https = true;
+      if (options !== undefined && options !== null) {
+        requireObject(options, 'options', '{ https: false }');
+        if (options.https !== undefined) https = !!options.https;
+      }
+      return [method, path, kind, id, website, (p.emulated ? 1 : 0) | (https ? 0 : 2), role, principal, options];
+    }
+
+    /** Call a positional export; a stale role handle is registered again, once. */
+    _positional(name, call) {
+      const inner = this._inner();
+      let out = guard(() => inner[name](call[0], call[1], call[2], call[3], call[4], call[5], call[6]));
+      if (out === undefined || out === 0) {
+        const again = this._call(call[0], call[1], call[7], call[8], true);
+        for (let i = 0; i < again.length; i++) call[i] = again[i];
+        out = guard(() => inner[name](call[0], call[1], call[2], call[3], call[4], call[5], call[6]));
+      }
+      return out;
     }
 
     /** Decide one request: `decide('GET', '/rest/V1/customers/me', { type: 'customer', id: 5 })`. */
     decide(method, path, principal, options) {
-      const args = this._args(method, path, principal, options);
-      const packed = guard(() => this._inner().decide(...args));
-      return new Decision(this, args, packed);
+      const call = this._call(requireString(method, 'method'), requireString(path, 'path'), principal, options, false);
+      return new Decision(this, call, this._positional('decide', call));
     }
 
     /** The same decision, in words. */
     explain(method, path, principal, options) {
-      const args = this._args(method, path, principal, options);
-      return guard(() => this._inner().explain(...args));
+      const call = this._call(requireString(method, 'method'), requireString(path, 'path'), principal, options, false);
+      return this._positional('explain', call);
     }
 
     /** Every route with `allowed` and `missing` for the principal. */
     routes(principal, options) {
-      const [kind, id, website, flags, role] = this._principal(principal);
       const store = options && options.store !== undefined ? requireString(options.store, 'store') : undefined;
-      return JSON.parse(guard(() => this._inner().routes(kind, id, website, flags, role, store)));
+      const call = this._call('', '', principal, undefined, false);
+      const run = () => guard(() => this._inner().routes(call[2], call[3], call[4], call[5], call[6], store));
+      let out = run();
+      if (out === undefined) {
+        call[6] = this._roleHandle(principal.resources, true);
+        out = run();
+      }
+      return JSON.parse(out);
     }
 
     /** All routes: url, method, service, resources, parameters, secure. */
@@ -233,18 +282,24 @@ function createApi(wasm) {
     toBundle() { return this._inner().toBundle(); }
 
     /**
+     * A long-lived handle for an edge: the JWT key, OAuth credentials (and the nonces
+     * they used), revocations and account data are read once; per request only the
+     * request crosses into the module. See `Gateway`.
+     */
+    gateway(sources) {
+      return new Gateway(this, sources === undefined ? {} : sources);
+    }
+
+    /**
      * Identify the caller, decide, and apply forced parameters for one HTTP request
-     * (a Fetch API `Request` or `{ method, url, headers, body }`). Synchronous: pass the
-     * body as a string when using a plain object; a `Request` body must be read first
+     * (a Fetch API `Request` or `{ method, url, headers, body }`): a convenience over
+     * a gateway, kept per sources object (and per equal sources), so nonces are
+     * remembered between calls. Synchronous: pass the body as a string when using a
+     * plain object; a `Request` body must be read first
      * (`authorize(request, sources, await request.text())`).
      */
     authorize(request, sources, bodyText) {
-      const req = toRequest(request, bodyText);
-      const failures = [];
-      const src = sourcesJson(sources || {}, this, failures);
-      const out = JSON.parse(guard(() => this._inner().authorize(json(req, 'request'), src)));
-      if (failures.length) throw failures[0];
-      return out;
+      return this._gatewayFor(sources === undefined ? {} : sources).authorize(request, bodyText);
     }
 
     /** Who is calling (the identity part of `authorize`). */
@@ -253,77 +308,246 @@ function createApi(wasm) {
       return out.identity || { type: 'guest', id: 0, via: 'guest', notes: [], needsOrigin: false };
     }
 
+    _gatewayFor(sources) {
+      requireObject(sources, 'sources', '{ jwt: { cryptKey } }');
+      if (!this._gateways) this._gateways = { byObject: new WeakMap(), byText: new Map() };
+      const g = this._gateways;
+      let gw = g.byObject.get(sources);
+      if (gw) return gw.withSources(sources);
+      const [text] = gatewayOptions(sources);
+      gw = g.byText.get(text);
+      if (!gw) {
+        gw = new Gateway(this, sources);
+        if (g.byText.size >= 8) { for (const old of g.byText.values()) old.free(); g.byText.clear(); }
+        g.byText.set(text, gw);
+      }
+      g.byObject.set(sources, gw);
+      return gw.withSources(sources);
+    }
+
+    /** [maxPathBytes, maxHeaderBytes, maxHeaders, maxBodyBytes]. */
+    _limitList() {
+      if (!this._limits) this._limits = Array.from(this._inner().limits());
+      return this._limits;
+    }
+
     /** Release the wasm memory now (a FinalizationRegistry does it eventually). */
+    free() {
+      if (!this._handle) return;
+      if (registry) registry.unregister(this);
+      if (this._gateways) { for (const gw of this._gateways.byText.values()) gw.free(); this._gateways = null; }
+      this._handle.free();
+      this._handle = null;
+    }
+  }
+
+  // ---- gateway ------------------------------------------------------------------
+
+  const CALLBACKS = ['session', 'customerWebsite', 'adminRole', 'integrationRole', 'placeholders'];
+
+  /** The user's functions among the sources. */
+  function callbackFns(sources) {
+    const fns = {};
+    for (const k of CALLBACKS) if (typeof sources[k] === 'function') fns[k] = sources[k];
+    return fns;
+  }
+
+  /** The JSON the engine reads, with `true` for each source answered by a function. */
+  function gatewayOptions(sources) {
+    const out = {};
+    const fns = {};
+    for (const k of Object.keys(sources)) {
+      const v = sources[k];
+      if (k === 'now') continue; // read at every request
+      if (CALLBACKS.includes(k)) {
+        if (typeof v === 'function') { fns[k] = v; out[k] = true; continue; }
+        if (v === undefined || v === null) continue;
+        requireObject(v, `sources.${k}`, 'a function or an object of answers');
+      }
+      out[k] = v;
+    }
+    return [json(out, 'sources'), fns];
+  }
+
+  const isThenable = (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
+
+  /**
+   * The callbacks object the module calls while it identifies a caller. Each wrapper
+   * returns data and never throws into the module: what the user's function throws,
+   * or a wrong answer, is kept and rethrown once the module has answered.
+   */
+  function callbacksFor(failures) {
+    const slot = { fns: {} };
+    const call = (name, args, check) => {
+      try {
+        const v = slot.fns[name](...args);
+        if (isThenable(v)) throw new InputError(`sources.${name} returned a Promise: it must answer synchronously (await the lookup first, then call authorize)`);
+        return check(v);
+      } catch (e) {
+        failures.push(e);
+        return undefined;
+      }
+    };
+    const role = (name) => (id) => call(name, [id], (v) => {
+      if (v === undefined || v === null) return undefined;
+      if (v !== 'all' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+        throw new InputError(`sources.${name} must return "all", an array of ACL ids, or null`);
+      }
+      return JSON.stringify(v);
+    });
+    const callbacks = {
+      session: (sid) => call('session', [sid], (v) => {
+        if (v === undefined || v === null) return undefined;
+        if (!isPlain(v) || !Number.isSafeInteger(v.id) || v.id < 1
+          || !(v.website === undefined || v.website === null || (Number.isInteger(v.website) && v.website >= 1))) {
+          throw new InputError('sources.session must return { id, website?, emulated? } (a customer id > 0) or null');
+        }
+        return `${v.id} ${v.website || 0} ${v.emulated ? 1 : 0}`;
+      }),
+      customerWebsite: (id) => {
+        const w = call('customerWebsite', [id], (v) => {
+          if (v === undefined || v === null) return NaN;
+          if (!(Number.isInteger(v) && v >= 0)) throw new InputError('sources.customerWebsite must return a website id or null');
+          return v;
+        });
+        return w === undefined ? NaN : w;
+      },
+      adminRole: role('adminRole'),
+      integrationRole: role('integrationRole'),
+      placeholders: (type, id) => call('placeholders', [{ type, id }], (v) => {
+        if (v === undefined || v === null) return undefined;
+        if (!isPlain(v)) throw new InputError('sources.placeholders must return an object (or null)');
+        return json(v, 'placeholders');
+      }),
+    };
+    return { slot, callbacks };
+  }
+
+  /** Header pairs, refused when of the wrong shape; bounded by the engine's limits. */
+  function headerLines(h, limits) {
+    if (h === undefined || h === null) return '';
+    const [, maxBytes, maxCount] = limits;
+    let out = '';
+    let count = 0;
+    const add = (k, v) => {
+      count += 1;
+      if (count > maxCount + 1) return false; // 431 anyway: read no further
+      if (typeof k !== 'string' || typeof v !== 'string') {
+        if (typeof v === 'number' && typeof k === 'string') v = String(v);
+        else throw new InputError('request.headers must map names to strings');
+      }
+      if (k.length > maxBytes || v.length > maxBytes) {
+        // Past the limit (431): a value just over it stands in for the rest.
+        k = 'x';
+        v = overLimit(maxBytes);
+      } else if (k.includes('\n') || v.includes('\n') || k.includes('\r') || v.includes('\r')) {
+        throw new InputError(`request header ${JSON.stringify(k.slice(0, 64))} contains a line break`);
+      }
+      out += `${k}\n${v}\n`;
+      return true;
+    };
+    if (Array.isArray(h)) {
+      for (const pair of h) {
+        if (!Array.isArray(pair) || pair.length !== 2) throw new InputError('request.headers as an array must hold [name, value] pairs');
+        if (!add(pair[0], pair[1])) break;
+      }
+    } else if (typeof h === 'object' && typeof h.forEach === 'function' && !ArrayBuffer.isView(h)) {
+      // Fetch Headers, a Map.
+      let stop = false;
+      h.forEach((v, k) => { if (!stop && !add(k, v)) stop = true; });
+    } else if (isPlain(h)) {
+      for (const k in h) {
+        if (!Object.prototype.hasOwnProperty.call(h, k)) continue;
+        if (!add(k, h[k])) break;
+      }
+    } else {
+      throw new InputError(`request.headers must be a Headers, a plain object or an array of [name, value] pairs, not ${typeName(h)}`);
+    }
+    return out;
+  }
+
+  const overLimitCache = new Map();
+  function overLimit(n) {
+    let s = overLimitCache.get(n);
+    if (!s) { s = 'x'.repeat(n + 1); overLimitCache.set(n, s); }
+    return s;
+  }
+
+  class Gateway {
+    constructor(engine, sources) {
+      if (!(engine instanceof Engine)) throw new InputError('use engine.gateway(sources)');
+      requireObject(sources, 'sources', '{ jwt: { cryptKey } }');
+      const [text, fns] = gatewayOptions(sources);
+      this._engine = engine;
+      this._failures = [];
+      const { slot, callbacks } = callbacksFor(this._failures);
+      this._slot = slot;
+      this._slot.fns = fns;
+      this._callbacks = callbacks;
+      this._sources = sources;
+      this._handle = guard(() => new wasm.Gateway(engine._inner(), text));
+      if (registry) registry.register(this, this._handle, this);
+    }
+
+    /** This gateway with the functions of `sources` (same data, maybe new closures). */
+    withSources(sources) {
+      if (sources !== this._sources) {
+        this._sources = sources;
+        this._slot.fns = callbackFns(sources);
+      }
+      return this;
+    }
+
+    /**
+     * Authorize one request (a Fetch `Request` or `{ method, url, headers, body }`):
+     * `{ allowed, status, body, route, identity, requestBody, forced, … }`.
+     */
+    authorize(request, bodyText) {
+      if (!this._handle) throw new MagePolicyError('EFREED', 'this Gateway was freed');
+      if (request === null || typeof request !== 'object') throw new InputError('request must be a Request or { method, url, headers, body }');
+      const method = request.method === undefined ? 'GET' : requireString(request.method, 'request.method');
+      const url = requireString(request.url, 'request.url');
+      const limits = this._engine._limitList();
+      const headers = headerLines(request.headers, limits);
+      let body = bodyText !== undefined ? bodyText : (typeof request.body === 'string' ? request.body : undefined);
+      if (body !== undefined && body !== null) {
+        requireString(body, 'body');
+        if (body.length > limits[3]) body = overLimit(limits[3]); // 413 anyway
+      } else {
+        body = undefined;
+      }
+      const s = this._sources;
+      let now = s.now;
+      if (typeof now === 'function') now = now();
+      if (now === undefined || now === null) now = unixNow();
+      if (typeof now !== 'number' || !Number.isFinite(now)) throw new InputError('sources.now must be a number (Unix seconds) or a function returning one');
+      const failures = this._failures;
+      failures.length = 0;
+      const out = guard(() => this._handle.authorize(method, url, headers, body, Math.floor(now), this._callbacks));
+      if (failures.length) {
+        const e = failures[0];
+        failures.length = 0;
+        throw e;
+      }
+      return JSON.parse(out);
+    }
+
+    /** Record a JWT revocation: tokens of (userType, id) issued up to `before` are refused. */
+    revoke(userType, id, before) {
+      if (!this._handle) throw new MagePolicyError('EFREED', 'this Gateway was freed');
+      if (![1, 2, 3].includes(userType) || !Number.isSafeInteger(id) || !Number.isSafeInteger(before)) {
+        throw new InputError('revoke(userType 1|2|3, id, before) takes whole numbers');
+      }
+      this._handle.revoke(userType, id, before);
+    }
+
+    /** Release the wasm memory now. */
     free() {
       if (!this._handle) return;
       if (registry) registry.unregister(this);
       this._handle.free();
       this._handle = null;
     }
-  }
-
-  function headerList(h) {
-    if (!h) return [];
-    if (typeof h.forEach === 'function' && !Array.isArray(h)) {
-      const out = [];
-      h.forEach((v, k) => out.push([String(k), String(v)]));
-      return out;
-    }
-    if (Array.isArray(h)) return h.map(([k, v]) => [String(k), String(v)]);
-    return Object.entries(h).map(([k, v]) => [k, String(v)]);
-  }
-
-  function toRequest(r, bodyText) {
-    if (!r || typeof r !== 'object') throw new InputError('request must be a Request or { method, url, headers, body }');
-    const url = requireString(r.url, 'request.url');
-    const body = bodyText !== undefined ? bodyText : (typeof r.body === 'string' ? r.body : undefined);
-    return { method: requireString(r.method || 'GET', 'request.method'), url, headers: headerList(r.headers), body: body === undefined ? null : body };
-  }
-
-  // The user's placeholder function, as the module calls it: with "type id", answering
-  // JSON text. What it throws is kept in `failures` and rethrown after the call.
-  function placeholderCall(fn, failures) {
-    return (caller) => {
-      try {
-        const sp = caller.indexOf(' ');
-        const v = fn({ type: caller.slice(0, sp), id: Number(caller.slice(sp + 1)) });
-        if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) {
-          throw new InputError('sources.placeholders must return an object (or null)');
-        }
-        return json(v || {}, 'placeholders');
-      } catch (e) {
-        failures.push(e);
-        return null;
-      }
-    };
-  }
-
-  function sourcesJson(s, engine, failures) {
-    const roleOf = (fn) => (fn ? (id) => {
-      const res = fn(id);
-      if (res === undefined || res === null) return null;
-      const key = res === 'all' ? 'all' : json(res, 'role resources');
-      let role = engine._roles.get(key);
-      if (role === undefined) {
-        role = guard(() => engine._inner().role(key));
-        engine._roles.set(key, role);
-      }
-      return role;
-    } : undefined);
-    return {
-      now: Math.floor(s.now !== undefined ? s.now : Date.now() / 1000),
-      jwt: s.jwt ? { cryptKey: s.jwt.cryptKey, alg: s.jwt.alg || 'HS256', revoked: s.jwt.revoked || [] } : undefined,
-      oauth: s.oauth ? { profile: s.oauth.profile || 'magento-2.4.7', credentials: s.oauth.credentials } : undefined,
-      hasSession: typeof s.session === 'function',
-      sessionCookie: s.sessionCookie,
-      // A function of the identified caller: called from the module with (type, id),
-      // answering JSON text.
-      placeholders: typeof s.placeholders === 'function' ? placeholderCall(s.placeholders, failures) : s.placeholders,
-      session: s.session,
-      customerWebsite: s.customerWebsite,
-      adminRole: roleOf(s.adminRole),
-      integrationRole: roleOf(s.integrationRole),
-    };
   }
 
   // ---- OAuth ---------------------------------------------------------------------
@@ -346,6 +570,22 @@ function createApi(wasm) {
     return signer;
   }
 
+  /** The header named `name` of a Headers-like, a plain object or pairs. */
+  function headerOf(h, name) {
+    if (h === undefined || h === null) return undefined;
+    if (typeof h.get === 'function' && !Array.isArray(h)) {
+      const v = h.get(name);
+      return v === null ? undefined : v;
+    }
+    const lower = name.toLowerCase();
+    const pairs = Array.isArray(h) ? h : isPlain(h) ? Object.entries(h) : null;
+    if (!pairs) throw new InputError(`request.headers must be a Headers, a plain object or an array of [name, value] pairs, not ${typeName(h)}`);
+    for (const p of pairs) {
+      if (Array.isArray(p) && typeof p[0] === 'string' && p[0].toLowerCase() === lower) return optString(p[1], `header ${name}`);
+    }
+    return undefined;
+  }
+
   const oauth = {
     /**
      * Sign a request. `request`: `{ method, url, body?, contentType? }`;
@@ -353,26 +593,29 @@ function createApi(wasm) {
      * `options`: `{ profile?, signatureMethod?, timestamp?, nonce?, realm?, params?, version? }`.
      */
     sign(request, credentials, options) {
-      const o = options || {};
-      if (!request || typeof request !== 'object') throw new InputError('request must be { method, url, body?, contentType? }');
-      if (!credentials || typeof credentials !== 'object') throw new InputError('credentials must be { consumerKey, consumerSecret, token?, tokenSecret? }');
-      const timestamp = o.timestamp !== undefined ? Number(o.timestamp) : Math.floor(Date.now() / 1000);
+      const o = options === undefined ? {} : requireObject(options, 'options');
+      requireObject(request, 'request', '{ method, url, body?, contentType? }');
+      requireObject(credentials, 'credentials', '{ consumerKey, consumerSecret, token?, tokenSecret? }');
+      const timestamp = o.timestamp !== undefined ? Number(o.timestamp) : unixNow();
       let params = '';
       if (o.params) {
-        const list = Array.isArray(o.params) ? o.params : Object.entries(o.params);
-        params = list.map(([k, v]) => `${requireString(k, 'params name')}=${requireString(v, 'params value')}`).join('\n');
+        const list = Array.isArray(o.params) ? o.params : Object.entries(requireObject(o.params, 'options.params'));
+        params = list.map(([k, v]) => {
+          requireString(k, 'params name'); requireString(v, 'params value');
+          if (/[\n=]/.test(k) || v.includes('\n')) throw new InputError('params names and values cannot contain line breaks (or = in a name)');
+          return `${k}=${v}`;
+        }).join('\n');
       }
-      const opt = (v, what) => (v === undefined || v === null ? undefined : requireString(v, what));
       const signer = signerFor(
         requireString(credentials.consumerKey, 'consumerKey'), requireString(credentials.consumerSecret, 'consumerSecret'),
-        opt(credentials.token, 'token'), opt(credentials.tokenSecret, 'tokenSecret'),
-        opt(o.profile, 'profile') || '', opt(o.signatureMethod, 'signatureMethod') || '');
+        optString(credentials.token, 'token'), optString(credentials.tokenSecret, 'tokenSecret'),
+        optString(o.profile, 'profile') || '', optString(o.signatureMethod, 'signatureMethod') || '');
       let out;
       try {
         out = guard(() => signer.sign(
           requireString(request.method, 'request.method'), requireString(request.url, 'request.url'),
-          opt(request.contentType, 'request.contentType') || '', opt(request.body, 'request.body'),
-          timestamp, opt(o.nonce, 'nonce'), opt(o.realm, 'realm'), params, o.version === undefined ? true : !!o.version));
+          optString(request.contentType, 'request.contentType') || '', optString(request.body, 'request.body'),
+          timestamp, optString(o.nonce, 'nonce'), optString(o.realm, 'realm'), params, o.version === undefined ? true : !!o.version));
       } finally {
         if (signer !== lastSigner.signer) signer.free();
       }
@@ -386,6 +629,7 @@ function createApi(wasm) {
       if (protocolParams !== undefined && (protocolParams === null || typeof protocolParams !== 'object')) {
         throw new InputError('protocol parameters must be an object or an array of [name, value] pairs');
       }
+      requireObject(request, 'request', '{ method, url, body?, contentType? }');
       const p = Array.isArray(protocolParams) ? protocolParams : Object.entries(protocolParams || {});
       if (p.length > 1000) throw new InputError('more than 1000 protocol parameters');
       return guard(() => wasm.oauthBaseString(requireString(profile, 'profile'), json(request, 'request'), json(p, 'protocol parameters')));
@@ -393,37 +637,55 @@ function createApi(wasm) {
     /** A verifier with its own nonce memory: `new oauth.Verifier(profile, credentials)`. */
     Verifier: class Verifier {
       constructor(profile, credentials) {
-        this._inner = shield(() => guard(() => new wasm.OAuthVerifier(requireString(profile, 'profile'), json(credentials, 'credentials'))))();
+        this._inner = shield(() => guard(() => new wasm.OAuthVerifier(optString(profile, 'profile') || '',
+          json(requireObject(credentials, 'credentials', '{ consumers, tokens }'), 'credentials'))))();
       }
-      /** `{ method, url, authorization, contentType?, body? }` → `{ valid, consumerKey, token, integration }`; throws OAuthError. */
-      verify(request, now) {
-        const t = now !== undefined ? now : Math.floor(Date.now() / 1000);
-        return JSON.parse(guard(() => this._inner.verify(json(request, 'request'), t)));
+      /**
+       * `{ method, url, authorization | headers, contentType?, body? }` or a Fetch
+       * `Request` (its body given as `bodyText`) → `{ valid, consumerKey, token,
+       * integration }`; throws OAuthError with Magento's status and body.
+       */
+      verify(request, now, bodyText) {
+        if (request === null || typeof request !== 'object') throw new InputError('request must be a Request or { method, url, authorization }');
+        const t = now !== undefined ? now : unixNow();
+        if (typeof t !== 'number' || !Number.isFinite(t)) throw new InputError('now must be a number (Unix seconds)');
+        const authorization = request.authorization !== undefined ? optString(request.authorization, 'request.authorization') : headerOf(request.headers, 'Authorization');
+        const contentType = request.contentType !== undefined ? optString(request.contentType, 'request.contentType') : headerOf(request.headers, 'Content-Type');
+        const body = bodyText !== undefined ? optString(bodyText, 'body') : (typeof request.body === 'string' ? request.body : undefined);
+        return JSON.parse(guard(() => this._inner.verify(request.method === undefined ? 'GET' : requireString(request.method, 'request.method'),
+          requireString(request.url, 'request.url'), authorization, contentType, body, t)));
       }
       free() { this._inner.free(); }
     },
     /** One-shot verification (nonces are not remembered across calls). */
     verify(request, options) {
-      const v = new oauth.Verifier(options.profile || 'magento-2.4.7', options.credentials);
+      requireObject(options, 'options', '{ profile?, credentials, now? }');
+      const v = new oauth.Verifier(options.profile, options.credentials);
       try { return v.verify(request, options.now); } finally { v.free(); }
     },
   };
 
   // ---- JWT -----------------------------------------------------------------------
 
+  // Derived keys by crypt/key, kept in the module (bounded: 16 keys of at most 4 KiB).
+  let jwtTool = null;
+  const jwtKeys = () => (jwtTool || (jwtTool = new wasm.JwtTool()));
+
   const jwt = {
     /** Issue a Magento token: `{ cryptKey, uid, type, iat?, ttlMinutes?, alg? }`. */
     issue(o) {
-      if (!o || typeof o !== 'object') throw new InputError('jwt.issue expects an options object');
-      const iat = o.iat !== undefined ? o.iat : Math.floor(Date.now() / 1000);
-      return guard(() => wasm.jwtIssue(requireString(o.cryptKey, 'cryptKey'), o.alg || 'HS256', requireString(o.type || 'customer', 'type'), Number(o.uid), Number(iat), Number(o.ttlMinutes || 60)));
+      requireObject(o, 'jwt.issue options', '{ cryptKey, uid, type }');
+      const iat = o.iat !== undefined ? o.iat : unixNow();
+      const ttl = o.ttlMinutes === undefined || o.ttlMinutes === null ? NaN : Number(o.ttlMinutes);
+      return guard(() => jwtKeys().issue(requireString(o.cryptKey, 'cryptKey'), optString(o.alg, 'alg') || '', requireString(o.type || 'customer', 'type'), Number(o.uid), Number(iat), ttl));
     },
     /** Verify: `{ cryptKey, alg?, now?, revoked? }` → `{ valid, uid, utypid, iat, exp }` or `{ valid: false, reason }`. */
     verify(token, o) {
-      if (!o || typeof o !== 'object') throw new InputError('jwt.verify expects options { cryptKey }');
-      const now = o.now !== undefined ? o.now : Math.floor(Date.now() / 1000);
+      requireObject(o, 'jwt.verify options', '{ cryptKey }');
+      const now = o.now !== undefined ? o.now : unixNow();
+      if (o.revoked !== undefined && o.revoked !== null && !Array.isArray(o.revoked)) throw new InputError('revoked must be an array of { userType, id, before }');
       const revoked = o.revoked && o.revoked.length ? json(o.revoked, 'revoked') : '';
-      const out = guard(() => wasm.jwtVerify(requireString(token, 'token'), requireString(o.cryptKey, 'cryptKey'), o.alg || 'HS256', Number(now), revoked));
+      const out = guard(() => jwtKeys().verify(requireString(token, 'token'), requireString(o.cryptKey, 'cryptKey'), optString(o.alg, 'alg') || '', Number(now), revoked));
       if (out.charCodeAt(0) === 49 /* '1' */) {
         const [, uid, utypid, iat, exp] = out.split(' ');
         return { valid: true, uid: Number(uid), utypid: Number(utypid), iat: Number(iat), exp: Number(exp) };
@@ -459,6 +721,7 @@ function createApi(wasm) {
     return {
       /** What the engine says the store would answer, without a request. */
       can(method, path) {
+        requireString(path, 'path');
         return engine.decide(method, new URL(base + pathOf(path)).pathname + (path.includes('?') ? path.slice(path.indexOf('?')) : ''), principal());
       },
       /** Fetch, adding the caller's credentials; refuses locally what the store would refuse. */
@@ -480,7 +743,7 @@ function createApi(wasm) {
         if (auth.type === 'bearer') headers.set('Authorization', `Bearer ${auth.token}`);
         if (auth.type === 'oauth') {
           const s = oauth.sign({ method, url, body: typeof body === 'string' ? body : undefined, contentType: headers.get('Content-Type') || undefined },
-            auth.credentials, { profile: auth.profile || 'magento-2.4.7' });
+            auth.credentials, { profile: auth.profile });
           headers.set('Authorization', s.authorization);
         }
         if (!doFetch) throw new MagePolicyError('ENOFETCH', 'no fetch implementation available');
@@ -492,8 +755,8 @@ function createApi(wasm) {
   // ---- the boundary ---------------------------------------------------------------
 
   // Whatever an argument does while it is read (a throwing getter, a cyclic or exotic
-  // value, `path.includes` on a number, a throwing callback), the caller gets an
-  // InputError with the original as `cause`: only coded errors leave the API.
+  // value, a throwing callback), the caller gets an InputError with the original as
+  // `cause`: only coded errors leave the API.
   function shield(fn) {
     return function shielded(...args) {
       try {
@@ -506,9 +769,10 @@ function createApi(wasm) {
     };
   }
   for (const name of ['fromXml', 'fromBundle']) Engine[name] = shield(Engine[name]);
-  for (const name of ['decide', 'explain', 'routes', 'routeTable', 'aclTree', 'diagnostics', 'toBundle', 'authorize', 'identify']) {
+  for (const name of ['decide', 'explain', 'routes', 'routeTable', 'aclTree', 'diagnostics', 'toBundle', 'gateway', 'authorize', 'identify']) {
     Engine.prototype[name] = shield(Engine.prototype[name]);
   }
+  for (const name of ['authorize', 'revoke']) Gateway.prototype[name] = shield(Gateway.prototype[name]);
   for (const name of ['sign', 'baseString', 'verify']) oauth[name] = shield(oauth[name]);
   oauth.Verifier.prototype.verify = shield(oauth.Verifier.prototype.verify);
   for (const name of ['issue', 'verify', 'decode']) jwt[name] = shield(jwt[name]);
@@ -519,7 +783,7 @@ function createApi(wasm) {
   });
 
   return {
-    Engine, Decision, oauth, jwt, createClient: shieldedClient,
+    Engine, Gateway, Decision, oauth, jwt, createClient: shieldedClient,
     MagePolicyError, ConfigError, OAuthError, JwtError, InputError,
   };
 }

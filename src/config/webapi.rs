@@ -34,6 +34,13 @@ pub struct RouteDef {
     pub input_array_size_limit: Option<i64>,
 }
 
+impl RouteDef {
+    /// `Class::method`, as the decision and route listings show the service.
+    pub fn service(&self) -> String {
+        [&*self.service_class, "::", &self.service_method].concat()
+    }
+}
+
 /// One `<data><parameter>` entry (spec §1.2 rules 4–5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParamDef {

@@ -52,9 +52,7 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Result<&'a str, OAuth
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| {
-            OAuthError::bad_request("missing-field", format!("activation POST has no `{name}`"))
-        })
+        .ok_or_else(|| OAuthError::MissingField(name.to_string()))
 }
 
 /// Parse the form-encoded activation POST received at `received_at`.
@@ -91,7 +89,7 @@ impl std::fmt::Debug for TokenPair {
 pub fn parse_token_response(body: &str) -> Result<TokenPair, OAuthError> {
     let pairs = form_pairs(body.trim());
     if let Some((_, problem)) = pairs.iter().find(|(k, _)| k == "oauth_problem") {
-        return Err(OAuthError::unauthorized("oauth-problem", problem.clone()));
+        return Err(OAuthError::OAuthProblem(problem.clone()));
     }
     let get = |n: &str| field(&pairs, n).map(str::to_string);
     Ok(TokenPair {

@@ -27,6 +27,7 @@
 //! ```
 
 mod encode;
+mod error;
 mod handshake;
 mod params;
 mod sign;
@@ -34,6 +35,7 @@ mod url;
 mod verify;
 
 pub use encode::{percent_encode, strnatcmp};
+pub use error::OAuthError;
 pub use handshake::{
     access_token_request, parse_activation, parse_token_response, request_token_request,
     Activation, TokenPair, CONSUMER_KEY_WINDOW,
@@ -47,14 +49,16 @@ pub use verify::{
 
 use serde::Serialize;
 
-/// Which implementation's signature base string to produce or check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+/// Which implementation's signature base string to produce or check (default:
+/// `magento-2.4.7`, the Magento release this crate models).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub enum Profile {
     /// RFC 5849, as oauthlib computes it.
     #[serde(rename = "rfc5849")]
     Rfc5849,
     /// Magento 2.4.7 (laminas-oauth): natural-order sort, normalised URL, `+` kept.
     #[serde(rename = "magento-2.4.7")]
+    #[default]
     Magento247,
     /// Magento 2.4.8 (`Helper\Signature\Hmac`): URL as sent, byte-order sort, query
     /// re-parsed with `parse_str`.
@@ -84,19 +88,17 @@ impl std::str::FromStr for Profile {
             "rfc5849" => Ok(Profile::Rfc5849),
             "magento-2.4.7" | "magento" => Ok(Profile::Magento247),
             "magento-2.4.8" => Ok(Profile::Magento248),
-            _ => Err(OAuthError::bad_request(
-                "bad-profile",
-                format!("unknown profile `{s}` (rfc5849, magento-2.4.7, magento-2.4.8)"),
-            )),
+            _ => Err(OAuthError::BadProfile(s.chars().take(64).collect())),
         }
     }
 }
 
-/// `oauth_signature_method`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+/// `oauth_signature_method` (default HMAC-SHA256, the only one Magento accepts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub enum SignatureMethod {
     /// The only method Magento accepts.
     #[serde(rename = "HMAC-SHA256")]
+    #[default]
     HmacSha256,
     /// RFC 5849 profile only.
     #[serde(rename = "HMAC-SHA1")]
@@ -129,120 +131,6 @@ impl SignatureMethod {
             "PLAINTEXT" => SignatureMethod::Plaintext,
             _ => return None,
         })
-    }
-}
-
-/// An OAuth failure with Magento's status and message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[error("{message}")]
-pub struct OAuthError {
-    /// HTTP status: 400 (input), 401 (authentication) or 500.
-    pub status: u16,
-    /// A stable code, e.g. `bad-signature`, `nonce-used`.
-    pub code: &'static str,
-    /// The message with its arguments filled in.
-    pub message: String,
-    /// Magento's raw phrase (`%1`, `%fieldName` left in) and its arguments, for the
-    /// REST body.
-    #[serde(skip)]
-    phrase: Option<(&'static str, Vec<(String, String)>)>,
-    /// The required parameters that were missing (several: Magento aggregates them).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
-}
-
-impl OAuthError {
-    pub(crate) fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
-        OAuthError {
-            status,
-            code,
-            message: message.into(),
-            phrase: None,
-            missing: Vec::new(),
-        }
-    }
-    pub(crate) fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        OAuthError::new(400, code, message)
-    }
-    pub(crate) fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
-        OAuthError::new(401, code, message)
-    }
-    pub(crate) fn internal(message: impl Into<String>) -> Self {
-        OAuthError::new(500, "internal", message)
-    }
-    /// A Magento phrase with placeholders: `args` are (placeholder name, value).
-    pub(crate) fn phrase(
-        status: u16,
-        code: &'static str,
-        raw: &'static str,
-        args: Vec<(String, String)>,
-    ) -> Self {
-        let mut message = raw.to_string();
-        for (k, v) in &args {
-            message = message.replace(&format!("%{k}"), v);
-        }
-        OAuthError {
-            status,
-            code,
-            message,
-            phrase: Some((raw, args)),
-            missing: Vec::new(),
-        }
-    }
-
-    /// The JSON body Magento's REST API sends for this failure (spec §3.7): the raw
-    /// phrase with its placeholders, and `parameters`.
-    pub fn rest_body(&self) -> String {
-        if self.missing.len() > 1 {
-            let mut out = String::from(
-                r#"{"message":"One or more input exceptions have occurred.","errors":["#,
-            );
-            for (i, name) in self.missing.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(r#"{"message":"\"%fieldName\" is required. Enter and try again.","parameters":{"fieldName":"#);
-                crate::json::php_string(&mut out, name);
-                out.push_str("}}");
-            }
-            out.push_str("]}");
-            return out;
-        }
-        let mut out = String::from("{\"message\":");
-        match &self.phrase {
-            Some((raw, args)) => {
-                crate::json::php_string(&mut out, raw);
-                if !args.is_empty() {
-                    let positional = args.iter().all(|(k, _)| k.parse::<usize>().is_ok());
-                    out.push_str(if positional {
-                        ",\"parameters\":["
-                    } else {
-                        ",\"parameters\":{"
-                    });
-                    for (i, (k, v)) in args.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        if !positional {
-                            crate::json::php_string(&mut out, k);
-                            out.push(':');
-                        }
-                        crate::json::php_string(&mut out, v);
-                    }
-                    out.push(if positional { ']' } else { '}' });
-                }
-            }
-            None => crate::json::php_string(&mut out, &self.message),
-        }
-        out.push('}');
-        out
-    }
-
-    /// The body of Magento's `/oauth/token/*` endpoints: `oauth_problem=<message>`
-    /// (trailing period removed, form-encoded).
-    pub fn oauth_problem_body(&self) -> String {
-        let msg = self.message.trim_end_matches('.');
-        format!("oauth_problem={}", form_encode(msg))
     }
 }
 

@@ -20,12 +20,9 @@ use crate::sort;
 pub const MAX_PARAMS: usize = 1000;
 
 /// Refuse `text` when it splits into more than [`MAX_PARAMS`] pieces on `sep`.
-pub(crate) fn check_count(text: &str, sep: char, what: &str) -> Result<(), OAuthError> {
+pub(crate) fn check_count(text: &str, sep: char, what: &'static str) -> Result<(), OAuthError> {
     if text.split(sep).nth(MAX_PARAMS).is_some() {
-        return Err(OAuthError::bad_request(
-            "too-many-parameters",
-            format!("more than {MAX_PARAMS} parameters in the {what}"),
-        ));
+        return Err(OAuthError::TooManyParameters(what));
     }
     Ok(())
 }
@@ -157,20 +154,20 @@ pub(crate) fn rfc_header(header: &str) -> Result<Option<RfcHeader>, OAuthError> 
             continue;
         }
         let (name, value) = piece.split_once('=').ok_or_else(|| {
-            OAuthError::bad_request(
-                "bad-header",
-                format!("malformed Authorization header parameter `{piece}`"),
-            )
+            OAuthError::BadHeader(format!(
+                "malformed Authorization header parameter `{}`",
+                piece.chars().take(200).collect::<String>()
+            ))
         })?;
         let value = value.trim();
         let value = value
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
             .ok_or_else(|| {
-                OAuthError::bad_request(
-                    "bad-header",
-                    format!("Authorization header value of `{name}` is not quoted"),
-                )
+                OAuthError::BadHeader(format!(
+                    "Authorization header value of `{}` is not quoted",
+                    name.chars().take(200).collect::<String>()
+                ))
             })?;
         let name = crate::php::rawurldecode(name.trim()).into_owned();
         let value = crate::php::rawurldecode(value).into_owned();
@@ -314,7 +311,7 @@ pub(crate) fn collect<'a>(
                 for (k, v) in parse_str(req.body.unwrap_or("")).0 {
                     if !is_protocol(&k) || header_empty {
                         if profile == Profile::Magento248 && v == Val::Array {
-                            return Err(OAuthError::internal("array fields in a form body make Magento 2.4.8 fail (rawurlencode of an array)"));
+                            return Err(OAuthError::Internal("array fields in a form body make Magento 2.4.8 fail (rawurlencode of an array)".into()));
                         }
                         params.set(k, v);
                     }
@@ -344,7 +341,7 @@ pub(crate) fn collect<'a>(
             let mut pairs = Vec::with_capacity(params.0.len());
             for (k, v) in params.0 {
                 if php_int_key(&k) {
-                    return Err(OAuthError::internal(format!(
+                    return Err(OAuthError::Internal(format!(
                         "numeric parameter name `{}` makes Magento 2.4.8 fail (integer array key)",
                         String::from_utf8_lossy(&k)
                     )));
@@ -355,8 +352,8 @@ pub(crate) fn collect<'a>(
                 match v {
                     Val::Str(_) => pairs.push((k, v)),
                     Val::Array if k.contains(&b'[') => {
-                        return Err(OAuthError::internal(
-                            "array parameter values make Magento 2.4.8 fail",
+                        return Err(OAuthError::Internal(
+                            "array parameter values make Magento 2.4.8 fail".into(),
                         ));
                     }
                     Val::Array => {} // isValidValue: skipped

@@ -201,12 +201,7 @@ impl Signer {
         method: SignatureMethod,
     ) -> Result<Signer, OAuthError> {
         if profile.is_magento() && method != SignatureMethod::HmacSha256 {
-            return Err(OAuthError::phrase(
-                400,
-                "unsupported-signature-method",
-                "Signature method %1 is not supported",
-                vec![("1".into(), method.name().into())],
-            ));
+            return Err(OAuthError::UnsupportedSignatureMethod(method.name().into()));
         }
         let key = signing_key(
             &creds.consumer_secret,
@@ -248,29 +243,23 @@ impl Signer {
     /// per request.
     pub fn sign(&self, req: &SignedRequest<'_>, opts: &SignOptions) -> Result<Signed, OAuthError> {
         if opts.profile != self.profile || opts.method != self.method {
-            return Err(OAuthError::bad_request(
-                "bad-options",
-                format!(
-                    "this signer signs {} under {}; the options ask for {} under {}",
-                    self.method.name(),
-                    self.profile.name(),
-                    opts.method.name(),
-                    opts.profile.name()
-                ),
-            ));
+            return Err(OAuthError::BadOptions(format!(
+                "this signer signs {} under {}; the options ask for {} under {}",
+                self.method.name(),
+                self.profile.name(),
+                opts.method.name(),
+                opts.profile.name()
+            )));
         }
         let nonce = match &opts.nonce {
             Some(n) if n.is_empty() || (opts.profile.is_magento() && n == "0") => {
-                return Err(OAuthError::bad_request(
-                    "bad-nonce",
-                    "the nonce must not be empty (Magento also treats \"0\" as missing)",
-                ))
+                return Err(OAuthError::BadNonce)
             }
             Some(n) => n.clone(),
-            None => crypto::random_token(32).map_err(OAuthError::internal)?,
+            None => crypto::random_token(32).map_err(OAuthError::Internal)?,
         };
-        let mut digits = [0u8; 20];
-        let timestamp = crate::json::uint_digits(&mut digits, opts.timestamp);
+        let mut digits = itoa::Buffer::new();
+        let timestamp = digits.format(opts.timestamp);
         // The protocol parameters borrow from the signer and the options: no copies.
         let mut protocol = PhpMap(Vec::with_capacity(6 + opts.extra.len()));
         protocol.0.extend([
@@ -287,10 +276,7 @@ impl Signer {
         }
         for (k, v) in &opts.extra {
             if !k.starts_with("oauth_") || k == "oauth_signature" {
-                return Err(OAuthError::bad_request(
-                    "bad-parameter",
-                    format!("extra protocol parameter `{k}` must start with oauth_ (and not be oauth_signature)"),
-                ));
+                return Err(OAuthError::BadParameter(k.chars().take(200).collect()));
             }
             // A repeated name moves to the end, as the header lists it.
             protocol.0.retain(|(x, _)| **x != *k.as_bytes());

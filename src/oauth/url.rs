@@ -18,13 +18,10 @@ pub(crate) struct Url<'a> {
 
 pub(crate) fn parse(url: &str) -> Result<Url<'_>, OAuthError> {
     let bad = |why: &str| {
-        OAuthError::bad_request(
-            "bad-url",
-            format!(
-                "cannot sign URL `{}`: {why}",
-                url.chars().take(200).collect::<String>()
-            ),
-        )
+        OAuthError::BadUrl(format!(
+            "cannot sign URL `{}`: {why}",
+            url.chars().take(200).collect::<String>()
+        ))
     };
     let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("missing scheme"))?;
     if scheme.is_empty()
@@ -111,9 +108,8 @@ pub(crate) fn rfc5849(u: &Url<'_>) -> String {
 pub(crate) fn laminas(u: &Url<'_>) -> Result<String, OAuthError> {
     let scheme = u.scheme.to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {
-        return Err(OAuthError::bad_request(
-            "bad-url",
-            "Invalid URL provided; must be an HTTP or HTTPS scheme",
+        return Err(OAuthError::BadUrl(
+            "Invalid URL provided; must be an HTTP or HTTPS scheme".into(),
         ));
     }
     let mut out = String::with_capacity(scheme.len() + u.host.len() + u.path.len() + 16);

@@ -247,13 +247,23 @@ impl MemoryCredentials {
     /// Read the JSON file format. Consumer ids count from 1 in key order unless
     /// given; a consumer's integration defaults to an active one with the consumer's id.
     pub fn from_json(text: &str) -> Result<MemoryCredentials, String> {
+        let root = crate::jsonparse::parse(text.as_bytes())
+            .map_err(|e| format!("credentials file: {e}"))?;
+        MemoryCredentials::from_value(&root)
+    }
+
+    /// [`from_json`](Self::from_json) on an already parsed document.
+    pub fn from_value(root: &serde_json::Value) -> Result<MemoryCredentials, String> {
         // Read through serde_json::Value rather than derived structs: this also runs
         // in the browser module, where every derive costs size.
         use serde_json::Value;
         type Entry = (String, serde_json::Map<String, Value>);
         let err = |m: String| format!("credentials file: {m}");
-        let root: Value =
-            crate::jsonparse::parse(text.as_bytes()).map_err(|e| err(e.to_string()))?;
+        if !matches!(root, Value::Object(_) | Value::Null) {
+            return Err(err(
+                "expected an object with `consumers` and `tokens`".into()
+            ));
+        }
         let section = |name: &str| -> Result<Vec<Entry>, String> {
             match root.get(name) {
                 None | Some(Value::Null) => Ok(Vec::new()),
@@ -399,28 +409,7 @@ impl Verified {
 }
 
 fn missing(names: Vec<&'static str>) -> OAuthError {
-    let mut e = if names.len() == 1 {
-        OAuthError::phrase(
-            400,
-            "missing-parameter",
-            "\"%fieldName\" is required. Enter and try again.",
-            vec![("fieldName".into(), names[0].into())],
-        )
-    } else {
-        OAuthError::bad_request(
-            "missing-parameter",
-            format!(
-                "One or more input exceptions have occurred: {}",
-                names
-                    .iter()
-                    .map(|n| format!("\"{n}\" is required"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
-    };
-    e.missing = names.iter().map(|s| s.to_string()).collect();
-    e
+    OAuthError::MissingParameter(names.iter().map(|s| s.to_string()).collect())
 }
 
 /// The protocol parameters of a request (`None`: not an OAuth request), for `profile`.
@@ -475,12 +464,7 @@ pub(crate) fn check_protocol(
     if let Some(v) = p.get("oauth_version") {
         let v = String::from_utf8_lossy(v.bytes());
         if v != "1.0" {
-            return Err(OAuthError::phrase(
-                400,
-                "bad-version",
-                "The \"%1\" Oauth version isn't supported.",
-                vec![("1".into(), v.into())],
-            ));
+            return Err(OAuthError::BadVersion(v.chars().take(64).collect()));
         }
     }
     // 2. Required parameters. Magento tests them with PHP `empty()`: absent, "" and
@@ -505,66 +489,38 @@ pub(crate) fn check_protocol(
     if magento {
         if let Some(t) = p.get_str("oauth_token") {
             if t.chars().count() != 32 {
-                return Err(OAuthError::bad_request(
-                    "bad-token-length",
-                    "The token length is invalid. Check the length and try again.",
-                ));
+                return Err(OAuthError::BadTokenLength);
             }
         }
     }
     // 4. Signature method.
     let method = SignatureMethod::parse(&get("oauth_signature_method"));
     if method.is_none() || (magento && method != Some(SignatureMethod::HmacSha256)) {
-        return Err(OAuthError::phrase(
-            400,
-            "unsupported-signature-method",
-            "Signature method %1 is not supported",
-            vec![(
-                "1".into(),
-                get("oauth_signature_method").chars().take(64).collect(),
-            )],
+        return Err(OAuthError::UnsupportedSignatureMethod(
+            get("oauth_signature_method").chars().take(64).collect(),
         ));
     }
     // 5. Consumer.
     let key = get("oauth_consumer_key");
     if magento && key.chars().count() != 32 {
-        return Err(OAuthError::unauthorized(
-            "bad-consumer-key-length",
-            "Consumer key is not the correct length",
-        ));
+        return Err(OAuthError::BadConsumerKeyLength);
     }
-    let consumer = store.consumer(&key).ok_or_else(|| {
-        OAuthError::unauthorized(
-            "unknown-consumer",
-            "A consumer having the specified key does not exist",
-        )
-    })?;
+    let consumer = store.consumer(&key).ok_or(OAuthError::UnknownConsumer)?;
     // 6. Timestamp (inside Magento's nonce validation, hence its message), then the
     // nonce, which is recorded before any later check can fail.
     let ts = crate::php::int_cast(&get("oauth_timestamp"));
     let too_old = opts.max_age.is_some_and(|age| ts < opts.now - age);
     if ts <= 0 || ts > opts.now + opts.max_future || too_old {
-        return Err(OAuthError::unauthorized(
-            "bad-timestamp",
-            "An error occurred validating the nonce",
-        ));
+        return Err(OAuthError::BadTimestamp);
     }
     match nonces.check_and_record(consumer.id, &get("oauth_nonce"), ts, opts.now) {
         NonceCheck::Fresh => {}
         NonceCheck::Reused => {
-            return Err(OAuthError::phrase(
-                401,
-                "nonce-used",
-                "The nonce is already being used by the consumer with ID %1",
-                vec![("1".into(), consumer.id.to_string())],
-            ))
+            return Err(OAuthError::NonceUsed {
+                consumer_id: consumer.id,
+            })
         }
-        NonceCheck::Collision => {
-            return Err(OAuthError::unauthorized(
-                "nonce-collision",
-                "An error occurred validating the nonce",
-            ))
-        }
+        NonceCheck::Collision => return Err(OAuthError::NonceCollision),
     }
     Ok(consumer)
 }
@@ -589,10 +545,7 @@ pub(crate) fn check_signature(
     if crypto::ct_eq(expected.as_bytes(), received) {
         Ok(())
     } else {
-        Err(OAuthError::unauthorized(
-            "bad-signature",
-            "The signature is invalid. Verify and try again.",
-        ))
+        Err(OAuthError::BadSignature)
     }
 }
 
@@ -612,26 +565,15 @@ pub fn verify(
     let consumer = check_protocol(&p, &["oauth_token"], store, nonces, opts)?;
     // Token\Provider::validateAccessTokenRequest
     let token_value = p.get_str("oauth_token").unwrap_or_default();
-    let token = store.token(&token_value).ok_or_else(|| {
-        OAuthError::unauthorized("unknown-token", "Specified token does not exist")
-    })?;
+    let token = store.token(&token_value).ok_or(OAuthError::UnknownToken)?;
     if token.consumer_id != consumer.id {
-        return Err(OAuthError::unauthorized(
-            "token-consumer-mismatch",
-            "Token is not associated with the specified consumer",
-        ));
+        return Err(OAuthError::TokenConsumerMismatch);
     }
     if token.kind != TokenKind::Access {
-        return Err(OAuthError::unauthorized(
-            "not-access-token",
-            "Token is not an access token",
-        ));
+        return Err(OAuthError::NotAccessToken);
     }
     if token.revoked {
-        return Err(OAuthError::unauthorized(
-            "token-revoked",
-            "Access token has been revoked",
-        ));
+        return Err(OAuthError::TokenRevoked);
     }
     check_signature(opts.profile, req, &p, &consumer.secret, &token.secret)?;
     Ok(Some(Verified { consumer, token }))

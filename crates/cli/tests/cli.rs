@@ -1,51 +1,10 @@
 //! The command-line contract: JSON lines in and out, exit codes, discovery.
-#![cfg(feature = "cli")]
 
 mod common;
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use common::{lines, run, sample};
 
 use serde_json::Value;
-
-fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mage-policy"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn sample() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample");
-    vec![
-        "--webapi".into(),
-        dir.join("webapi.xml").display().to_string(),
-        "--acl".into(),
-        dir.join("acl.xml").display().to_string(),
-    ]
-}
-
-fn lines(s: &str) -> Vec<Value> {
-    s.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 #[test]
 fn decide_reads_and_writes_json_lines() {
@@ -437,4 +396,22 @@ fn oauth_sign_then_verify_round_trip_and_base_string() {
         &format!("{request}\n"),
     );
     assert_eq!(lines(&out)[0]["baseString"], signed["baseString"]);
+}
+
+#[test]
+fn an_unknown_principal_type_is_an_error_not_a_guest_or_a_user() {
+    let mut args = vec!["decide".to_string()];
+    args.extend(sample());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = run(
+        &args,
+        r#"{"method":"GET","path":"/rest/V1/customers/me","principal":{"type":"root","id":1}}"#,
+    );
+    assert_eq!(code, 2);
+    let text = out + &err;
+    assert!(!text.contains("\"allowed\":true"), "{text}");
+    assert!(
+        text.contains("root"),
+        "the error names the unknown type: {text}"
+    );
 }

@@ -2,7 +2,7 @@
 //! input the way `ParamsOverrider` does (spec §4).
 //!
 //! ```
-//! use mage_policy::params::{apply, Placeholders};
+//! use mage_policy::forced::{apply, Placeholders};
 //! use mage_policy::{ParamDef, Principal};
 //! use serde_json::json;
 //!
@@ -20,9 +20,9 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::authorize::Principal;
 use crate::config::ParamDef;
 use crate::php::snake_to_camel;
+use crate::principal::Principal;
 
 /// Values for the placeholders that need data the engine does not have. They are
 /// used only when the caller is a customer; for everyone else every placeholder

@@ -1,19 +1,19 @@
 //! `mage-policy jwt …` and `mage-policy oauth …`: credentials from the command line.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, Write};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
+use mage_policy::boundary::credentials::{self, Jwt};
 use mage_policy::oauth::{
-    self, ClientCredentials, MemoryCredentials, MemoryNonces, Profile, SignOptions,
+    self, ClientCredentials, MemoryCredentials, MemoryNonces, OAuthError, Profile, SignOptions,
     SignatureMethod, SignedRequest, VerifyOptions,
 };
-use mage_policy::token::{self, Claims, JwtAlg, JwtKey, UserKind};
+use mage_policy::token::{JwtAlg, RevocationList, DEFAULT_TTL_MINUTES};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::Fail;
+use crate::{lines, Fail};
 
 #[derive(Subcommand)]
 pub enum JwtCommand {
@@ -32,7 +32,7 @@ pub enum JwtCommand {
         #[arg(long)]
         iat: i64,
         /// Lifetime in minutes (≤ 0 means 30, as in Magento).
-        #[arg(long, default_value_t = 60)]
+        #[arg(long, default_value_t = DEFAULT_TTL_MINUTES)]
         ttl_minutes: i64,
         /// Algorithm.
         #[arg(long, default_value = "HS256")]
@@ -64,6 +64,16 @@ pub enum Kind {
     Customer,
     Admin,
     Integration,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Customer => "customer",
+            Kind::Admin => "admin",
+            Kind::Integration => "integration",
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -119,36 +129,8 @@ pub struct SignArgs {
     no_version: bool,
 }
 
-fn lines(mut f: impl FnMut(usize, &str) -> Result<Value, String>) -> Result<bool, Fail> {
-    let stdin = std::io::stdin();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut clean = true;
-    for (n, line) in stdin.lock().lines().enumerate() {
-        let line = line?;
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let v = f(n + 1, line).unwrap_or_else(|e| {
-            clean = false;
-            json!({"error": {"line": n + 1, "message": e}})
-        });
-        writeln!(out, "{v}")?;
-    }
-    out.flush()?;
-    Ok(clean)
-}
-
-fn user_type(s: &str) -> Result<u8, Fail> {
-    Ok(match s {
-        "integration" | "1" => 1,
-        "admin" | "2" => 2,
-        "customer" | "3" => 3,
-        _ => return Err(Fail(format!("unknown user type `{s}`"))),
-    })
-}
-
 pub fn jwt(cmd: &JwtCommand) -> Result<bool, Fail> {
+    let mut jwt = Jwt::default();
     match cmd {
         JwtCommand::Issue {
             crypt_key,
@@ -158,24 +140,8 @@ pub fn jwt(cmd: &JwtCommand) -> Result<bool, Fail> {
             ttl_minutes,
             alg,
         } => {
-            let key = JwtKey::from_crypt_key(crypt_key)?;
             let alg: JwtAlg = alg.parse()?;
-            let ttl = if *ttl_minutes <= 0 { 30 } else { *ttl_minutes };
-            let t = match kind {
-                Kind::Customer => token::issue(&key, alg, UserKind::Customer, *uid, *iat, ttl)?,
-                Kind::Admin => token::issue(&key, alg, UserKind::Admin, *uid, *iat, ttl)?,
-                // Magento's issuer refuses integrations; the reader accepts their tokens.
-                Kind::Integration => token::encode(
-                    &key,
-                    alg,
-                    &Claims {
-                        uid: *uid,
-                        utypid: 1,
-                        iat: *iat,
-                        exp: iat + ttl * 60,
-                    },
-                ),
-            };
+            let t = jwt.issue(crypt_key, alg, kind.name(), *uid, *iat, Some(*ttl_minutes))?;
             println!("{t}");
             Ok(true)
         }
@@ -185,9 +151,8 @@ pub fn jwt(cmd: &JwtCommand) -> Result<bool, Fail> {
             now,
             revoked,
         } => {
-            let key = JwtKey::from_crypt_key(crypt_key)?;
             let alg: JwtAlg = alg.parse()?;
-            let mut rev: HashMap<(u8, u64), i64> = HashMap::new();
+            let mut list = RevocationList::default();
             for r in revoked {
                 let parts: Vec<&str> = r.split(':').collect();
                 let [t, id, before] = parts.as_slice() else {
@@ -195,25 +160,20 @@ pub fn jwt(cmd: &JwtCommand) -> Result<bool, Fail> {
                         "--revoked {r}: expected TYPE:ID:REVOKE_BEFORE"
                     )));
                 };
-                rev.insert((user_type(t)?, id.parse()?), before.parse()?);
+                list.insert(credentials::user_type(t)?, id.parse()?, before.parse()?);
             }
-            lines(|_, t| {
-                let opts = token::VerifyOptions::new(alg, *now).revocations(&rev);
-                Ok(match token::verify(t, &key, &opts) {
-                    Ok(c) => {
-                        json!({"valid": true, "uid": c.uid, "utypid": c.utypid, "iat": c.iat, "exp": c.exp})
-                    }
-                    Err(e) => {
-                        json!({"valid": false, "reason": e.reason(), "message": e.to_string()})
-                    }
-                })
+            // The key is derived before the first line: a bad key is a usage error.
+            jwt.prepare(crypt_key)?;
+            lines::each(|_, t| {
+                let r = jwt
+                    .verify(t, crypt_key, alg, *now, &list)
+                    .map_err(|e| e.to_string())?;
+                Ok(credentials::jwt_verified(&r))
             })
         }
-        JwtCommand::Decode { now } => lines(|_, t| {
-            token::decode(t, *now)
-                .map_err(|e| e.to_string())
-                .and_then(|d| serde_json::to_value(d).map_err(|e| e.to_string()))
-        }),
+        JwtCommand::Decode { now } => {
+            lines::each(|_, t| credentials::jwt_decoded(t, *now).map_err(|e| e.to_string()))
+        }
     }
 }
 
@@ -273,7 +233,7 @@ pub fn oauth(cmd: &OAuthCommand) -> Result<bool, Fail> {
                     .ok_or_else(|| Fail(format!("--param {p}: expected NAME=VALUE")))?;
                 extra.push((k.to_string(), v.to_string()));
             }
-            lines(|_, line| {
+            lines::each(|_, line| {
                 let r = parse_line(line)?;
                 let timestamp = a.timestamp.unwrap_or_else(|| {
                     std::time::SystemTime::now()
@@ -291,9 +251,7 @@ pub fn oauth(cmd: &OAuthCommand) -> Result<bool, Fail> {
                     version: !a.no_version,
                 };
                 let s = oauth::sign(&r.signed(), &creds, &opts).map_err(|e| e.to_string())?;
-                Ok(
-                    json!({"authorization": s.authorization, "baseString": s.base_string, "signature": s.signature}),
-                )
+                Ok(credentials::oauth_signed(&s))
             })
         }
         OAuthCommand::Verify {
@@ -306,7 +264,7 @@ pub fn oauth(cmd: &OAuthCommand) -> Result<bool, Fail> {
                 .map_err(|e| Fail(format!("cannot read {}: {e}", consumers.display())))?;
             let store = MemoryCredentials::from_json(&text).map_err(Fail)?;
             let mut nonces = MemoryNonces::default();
-            lines(|_, line| {
+            lines::each(|_, line| {
                 let r = parse_line(line)?;
                 let opts = VerifyOptions::new(profile, *now);
                 Ok(
@@ -317,23 +275,16 @@ pub fn oauth(cmd: &OAuthCommand) -> Result<bool, Fail> {
                         &mut nonces,
                         &opts,
                     ) {
-                        Ok(Some(v)) => json!({
-                            "valid": true, "consumerKey": v.consumer.key, "token": v.token.token,
-                            "integration": v.integration_id(),
-                        }),
-                        Ok(None) => {
-                            json!({"valid": false, "status": 401, "message": "not an OAuth request (no OAuth Authorization header)"})
-                        }
-                        Err(e) => {
-                            json!({"valid": false, "status": e.status, "message": e.message, "body": e.rest_body()})
-                        }
+                        Ok(Some(v)) => credentials::oauth_verified(&v),
+                        Ok(None) => credentials::oauth_refused(&OAuthError::NotOAuth),
+                        Err(e) => credentials::oauth_refused(&e),
                     },
                 )
             })
         }
         OAuthCommand::BaseString { profile } => {
             let profile: Profile = profile.parse()?;
-            lines(|_, line| {
+            lines::each(|_, line| {
                 let r = parse_line(line)?;
                 let header = r
                     .header("Authorization")
@@ -354,7 +305,7 @@ pub fn oauth(cmd: &OAuthCommand) -> Result<bool, Fail> {
                     .collect();
                 let base =
                     oauth::base_string(profile, &r.signed(), &params).map_err(|e| e.to_string())?;
-                Ok(json!({"profile": profile.name(), "baseString": base}))
+                Ok(json!({"profile": profile.name(), "baseString": base}).to_string())
             })
         }
     }
