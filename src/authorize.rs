@@ -156,13 +156,15 @@ pub(crate) fn authorize<'p>(
         body: None,
         forced: Vec::new(),
     };
-    // Limits first (see `Limits`): nothing of an oversized request is parsed.
+    // Limits first (see `Limits`): nothing of an oversized request is parsed, and the
+    // decision shows what a guest would get.
     if headers_too_large || body_too_large {
         out.refusal = Some(if headers_too_large {
             Refusal::HeadersTooLarge
         } else {
             Refusal::BodyTooLarge
         });
+        decide::judge(policy, &mut out.decision, &Principal::Guest);
         return out;
     }
     let Some(route) = out.decision.route().copied() else {
@@ -189,7 +191,9 @@ pub(crate) fn authorize<'p>(
                 p
             }
             Err(e) => {
+                // Magento fails before authorization; the decision shows a guest's.
                 out.refusal = Some(Refusal::OAuth(e));
+                decide::judge(policy, &mut out.decision, &Principal::Guest);
                 return out;
             }
         }

@@ -6,12 +6,14 @@
 //! Magento's status and body; a valid signature from an inactive integration is a
 //! guest.
 
+use std::cell::RefCell;
+
 use serde::Serialize;
 
 use crate::acl::Role;
 use crate::oauth::{self, CredentialStore, NonceStore, OAuthError, Profile, SignedRequest};
 use crate::principal::Principal;
-use crate::token::{self, JwtAlg, JwtKey, Revocations, TokenShape};
+use crate::token::{self, JwtAlg, JwtKey, Revocations, TokenShape, VerifiedTokens};
 
 /// An HTTP request as the identity chain and the pipeline see it.
 #[derive(Debug, Clone)]
@@ -98,6 +100,7 @@ pub trait Accounts {
 
 /// JWT verification settings.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub struct JwtSource<'s> {
     /// The key (from `crypt/key`).
     pub key: &'s JwtKey,
@@ -105,6 +108,32 @@ pub struct JwtSource<'s> {
     pub alg: JwtAlg,
     /// Revocations fed by the store, if any.
     pub revocations: Option<&'s dyn Revocations>,
+    /// Tokens already verified with this key (see [`VerifiedTokens`]).
+    pub verified: Option<&'s RefCell<VerifiedTokens>>,
+}
+
+impl<'s> JwtSource<'s> {
+    /// Verify with `key` and `alg`, no revocations, no cache.
+    pub fn new(key: &'s JwtKey, alg: JwtAlg) -> JwtSource<'s> {
+        JwtSource {
+            key,
+            alg,
+            revocations: None,
+            verified: None,
+        }
+    }
+
+    /// Consult `revocations` too.
+    pub fn revocations(mut self, revocations: &'s dyn Revocations) -> JwtSource<'s> {
+        self.revocations = Some(revocations);
+        self
+    }
+
+    /// Remember verified tokens in `cache` (one cache per key).
+    pub fn verified(mut self, cache: &'s RefCell<VerifiedTokens>) -> JwtSource<'s> {
+        self.verified = Some(cache);
+        self
+    }
 }
 
 /// OAuth verification settings.
@@ -231,15 +260,33 @@ pub fn identify(
 
     // 10: TokenUserContext — any problem means "no token", never an error.
     if let Some(tok) = authorization.and_then(token::bearer) {
-        match token::shape(tok) {
+        let now = sources.now;
+        fn opts<'s>(j: &JwtSource<'s>, now: i64) -> token::VerifyOptions<'s> {
+            token::VerifyOptions {
+                alg: j.alg,
+                now,
+                revocations: j.revocations,
+            }
+        }
+        // A token verified before is a JWT: no need to look at its shape again.
+        let seen = sources.jwt.as_ref().and_then(|j| {
+            j.verified
+                .and_then(|cache| cache.borrow().cached(tok, &opts(j, now)))
+        });
+        let shape = if seen.is_some() {
+            TokenShape::Jwt
+        } else {
+            token::shape(tok)
+        };
+        match shape {
             TokenShape::Jwt => match &sources.jwt {
                 Some(j) => {
-                    let opts = token::VerifyOptions {
-                        alg: j.alg,
-                        now: sources.now,
-                        revocations: j.revocations,
+                    let verified = match (seen, j.verified) {
+                        (Some(r), _) => r,
+                        (None, Some(cache)) => cache.borrow_mut().verify(tok, j.key, &opts(j, now)),
+                        (None, None) => token::verify(tok, j.key, &opts(j, now)),
                     };
-                    match token::verify(tok, j.key, &opts) {
+                    match verified {
                         Ok(c) => match principal_for(c.utypid, c.uid, accounts, default_website) {
                             Some(principal) => {
                                 return Ok(Identity {

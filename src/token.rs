@@ -52,13 +52,19 @@ pub enum TokenShape {
 
 /// Classify a bearer token by its shape.
 pub fn shape(token: &str) -> TokenShape {
-    let b64url = |p: &str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-    };
-    let parts: Vec<&str> = token.split('.').collect();
-    if parts.len() == 3 && b64url(parts[0]) && b64url(parts[1]) && b64url(parts[2]) {
+    // One pass: three non-empty base64url parts separated by dots.
+    let (mut dots, mut part, mut b64url) = (0, 0usize, true);
+    for &c in token.as_bytes() {
+        if c == b'.' {
+            b64url &= part > 0;
+            dots += 1;
+            part = 0;
+        } else {
+            b64url &= c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+            part += 1;
+        }
+    }
+    if b64url && dots == 2 && part > 0 {
         TokenShape::Jwt
     } else if token.len() == 32
         && token
@@ -441,12 +447,14 @@ impl<'a> VerifyOptions<'a> {
 
 struct Parts<'t> {
     signing_input: &'t str,
-    header: Object,
+    /// `None`: the canonical header of the algorithm expected.
+    header: Option<Object>,
     claims: Object,
     signature: Vec<u8>,
 }
 
-fn split(token: &str) -> Result<Parts<'_>, JwtError> {
+/// The three parts, decoded (`canonical`: a header segment that needs no decoding).
+fn split<'t>(token: &'t str, canonical: &str) -> Result<Parts<'t>, JwtError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(JwtError::Malformed(format!(
             "longer than {MAX_TOKEN_LEN} bytes"
@@ -464,7 +472,11 @@ fn split(token: &str) -> Result<Parts<'_>, JwtError> {
         crate::jsonparse::parse_object(&bytes)
             .map_err(|_| JwtError::Malformed(format!("{what} is not a JSON object")))
     };
-    let header = json(h, "header")?;
+    let header = if h == canonical {
+        None
+    } else {
+        Some(json(h, "header")?)
+    };
     let claims = json(p, "payload")?;
     let signature = crypto::b64url_decode(s)
         .ok_or_else(|| JwtError::Malformed("signature is not base64url".into()))?;
@@ -501,23 +513,41 @@ fn int_claim(claims: &Object, name: &'static str) -> Result<i64, JwtError> {
 /// signature check; claims present and non-zero; expired when `exp <= now` except for
 /// integration tokens (type 1); revoked when `iat <= revoke_before`.
 pub fn verify(token: &str, key: &JwtKey, opts: &VerifyOptions<'_>) -> Result<Claims, JwtError> {
-    let parts = split(token)?;
-    if parts.header.contains_key("b64") || parts.header.contains_key("crit") {
-        return Err(JwtError::Malformed(
-            "`b64`/`crit` headers are not used by Magento tokens".into(),
-        ));
+    check_time(verify_signed(token, key, opts.alg)?, opts)
+}
+
+/// The header segment Magento's issuer writes for `alg` (`{"kid":"1","alg":…}`): a token
+/// that carries exactly it needs no header decoding.
+fn canonical_header(alg: JwtAlg) -> &'static str {
+    match alg {
+        JwtAlg::HS256 => "eyJraWQiOiIxIiwiYWxnIjoiSFMyNTYifQ",
+        JwtAlg::HS384 => "eyJraWQiOiIxIiwiYWxnIjoiSFMzODQifQ",
+        JwtAlg::HS512 => "eyJraWQiOiIxIiwiYWxnIjoiSFM1MTIifQ",
     }
-    let alg = match parts.header.get("alg") {
-        Some(Value::String(a)) => a.as_str(),
-        _ => return Err(JwtError::Malformed("header has no `alg`".into())),
-    };
-    if alg != opts.alg.name() {
-        return Err(JwtError::BadAlg {
-            found: alg.chars().take(32).collect(),
-            expected: opts.alg.name(),
-        });
+}
+
+/// Everything about a token that does not depend on the time: form, header, signature,
+/// claims. The same bytes always give the same answer here.
+fn verify_signed(token: &str, key: &JwtKey, alg: JwtAlg) -> Result<Claims, JwtError> {
+    let parts = split(token, canonical_header(alg))?;
+    if let Some(header) = &parts.header {
+        if header.contains_key("b64") || header.contains_key("crit") {
+            return Err(JwtError::Malformed(
+                "`b64`/`crit` headers are not used by Magento tokens".into(),
+            ));
+        }
+        let found = match header.get("alg") {
+            Some(Value::String(a)) => a.as_str(),
+            _ => return Err(JwtError::Malformed("header has no `alg`".into())),
+        };
+        if found != alg.name() {
+            return Err(JwtError::BadAlg {
+                found: found.chars().take(32).collect(),
+                expected: alg.name(),
+            });
+        }
     }
-    let expected = key.mac(opts.alg, parts.signing_input.as_bytes());
+    let expected = key.mac(alg, parts.signing_input.as_bytes());
     if !crypto::ct_eq(&expected, &parts.signature) {
         return Err(JwtError::BadSignature);
     }
@@ -527,29 +557,125 @@ pub fn verify(token: &str, key: &JwtKey, opts: &VerifyOptions<'_>) -> Result<Cla
     let exp = int_claim(&parts.claims, "exp")?;
     let utypid =
         u8::try_from(utypid).map_err(|_| JwtError::Malformed("`utypid` out of range".into()))?;
-    let claims = Claims {
+    Ok(Claims {
         uid: uid as u64,
         utypid,
         iat,
         exp,
-    };
+    })
+}
+
+/// Expiry, then revocation: what a verified token's claims mean at `opts.now`.
+fn check_time(claims: Claims, opts: &VerifyOptions<'_>) -> Result<Claims, JwtError> {
     // ExpirationValidator: integration tokens never expire.
-    if utypid != 1 && exp <= opts.now {
-        return Err(JwtError::Expired { exp, now: opts.now });
+    if claims.utypid != 1 && claims.exp <= opts.now {
+        return Err(JwtError::Expired {
+            exp: claims.exp,
+            now: opts.now,
+        });
     }
     if let Some(before) = opts
         .revocations
-        .and_then(|r| r.revoked_before(utypid, claims.uid))
+        .and_then(|r| r.revoked_before(claims.utypid, claims.uid))
     {
         // RevokedValidator: `<=`, so a token from the revocation second is dead too.
-        if iat <= before {
+        if claims.iat <= before {
             return Err(JwtError::Revoked {
-                iat,
+                iat: claims.iat,
                 revoked_before: before,
             });
         }
     }
     Ok(claims)
+}
+
+/// Most tokens a [`VerifiedTokens`] keeps.
+pub const MAX_VERIFIED_TOKENS: usize = 4096;
+/// Most token bytes a [`VerifiedTokens`] keeps.
+pub const MAX_VERIFIED_BYTES: usize = 1 << 20;
+
+/// Tokens already verified with one key and algorithm, and their claims.
+///
+/// An edge sees a customer's token on every call of a session. Everything
+/// [`verify`] checks except the time is a function of the token's bytes, the key and
+/// the algorithm, so a byte-identical token has the same verdict and the same claims:
+/// those are kept for tokens that verified, and expiry and revocation are checked
+/// again, against the current time and revocations, on every use. Bounded: past
+/// [`MAX_VERIFIED_TOKENS`] tokens or [`MAX_VERIFIED_BYTES`] bytes it starts again.
+///
+/// ```
+/// use mage_policy::token::{self, JwtKey, UserKind, VerifiedTokens, VerifyOptions};
+/// let key = JwtKey::from_crypt_key("8f2c1d9e4b7a60315c9e2f4a7d1b3c5e").unwrap();
+/// let t = token::issue(&key, Default::default(), UserKind::Customer, 5, 1_700_000_000, 60).unwrap();
+/// let mut seen = VerifiedTokens::default();
+/// let opts = VerifyOptions::new(Default::default(), 1_700_000_100);
+/// assert_eq!(seen.verify(&t, &key, &opts).unwrap().uid, 5);
+/// assert_eq!(seen.verify(&t, &key, &opts).unwrap().uid, 5); // from the cache
+/// let later = VerifyOptions::new(Default::default(), 1_700_003_600);
+/// assert_eq!(seen.verify(&t, &key, &later).unwrap_err().reason(), "expired");
+/// ```
+#[derive(Debug, Default)]
+pub struct VerifiedTokens {
+    /// By a hash of the token's tail (the signature: random for genuine tokens, and
+    /// only tokens that verified are kept); a hit still compares the whole token.
+    claims: crate::fasthash::FastMap<u64, (Box<str>, Claims)>,
+    bytes: usize,
+}
+
+fn tail_hash(token: &str) -> u64 {
+    let b = token.as_bytes();
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ b.len() as u64;
+    for &c in &b[b.len().saturating_sub(32)..] {
+        h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl VerifiedTokens {
+    /// The answer for a token verified before (`None`: not seen, or not kept).
+    pub fn cached(
+        &self,
+        token: &str,
+        opts: &VerifyOptions<'_>,
+    ) -> Option<Result<Claims, JwtError>> {
+        match self.claims.get(&tail_hash(token)) {
+            Some((t, c)) if **t == *token => Some(check_time(*c, opts)),
+            _ => None,
+        }
+    }
+
+    /// [`verify`], answered from the tokens already verified where possible. The
+    /// tokens kept must all have been verified with this `key` and `opts.alg`: keep one
+    /// `VerifiedTokens` per key.
+    pub fn verify(
+        &mut self,
+        token: &str,
+        key: &JwtKey,
+        opts: &VerifyOptions<'_>,
+    ) -> Result<Claims, JwtError> {
+        if let Some(r) = self.cached(token, opts) {
+            return r;
+        }
+        let claims = verify_signed(token, key, opts.alg)?;
+        if self.claims.len() >= MAX_VERIFIED_TOKENS || self.bytes + token.len() > MAX_VERIFIED_BYTES
+        {
+            self.claims.clear();
+            self.bytes = 0;
+        }
+        self.bytes += token.len();
+        self.claims.insert(tail_hash(token), (token.into(), claims));
+        check_time(claims, opts)
+    }
+
+    /// How many tokens are kept.
+    pub fn len(&self) -> usize {
+        self.claims.len()
+    }
+
+    /// Whether none are.
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_empty()
+    }
 }
 
 /// A token read without a key. **Not verified**: anyone can write these fields. Use
@@ -575,7 +701,7 @@ pub struct Unverified {
 
 /// Read a JWT's header and claims without verifying anything.
 pub fn decode(token: &str, now: Option<i64>) -> Result<Unverified, JwtError> {
-    let parts = split(token)?;
+    let parts = split(token, "")?;
     let get = |k: &str| parts.claims.get(k).and_then(Value::as_i64);
     let exp = get("exp");
     Ok(Unverified {
@@ -587,7 +713,7 @@ pub fn decode(token: &str, now: Option<i64>) -> Result<Unverified, JwtError> {
             (Some(e), Some(n)) => Some(e - n),
             _ => None,
         },
-        header: Value::Object(parts.header.into_map()),
+        header: Value::Object(parts.header.map(Object::into_map).unwrap_or_default()),
         claims: Value::Object(parts.claims.into_map()),
     })
 }

@@ -79,11 +79,7 @@ fn as_customer_5(
     );
     let url = format!("{BASE}{path}");
     let mut s = Sources::new(NOW);
-    s.jwt = Some(JwtSource {
-        key: &k,
-        alg: JwtAlg::HS256,
-        revocations: None,
-    });
+    s.jwt = Some(JwtSource::new(&k, JwtAlg::HS256));
     let r = req(
         method,
         &url,
@@ -101,11 +97,7 @@ fn as_customer_5(
 fn status(policy: &Policy, r: &HttpRequest<'_>) -> (u16, Option<Via>) {
     let k = key();
     let mut s = Sources::new(NOW);
-    s.jwt = Some(JwtSource {
-        key: &k,
-        alg: JwtAlg::HS256,
-        revocations: None,
-    });
+    s.jwt = Some(JwtSource::new(&k, JwtAlg::HS256));
     s.session = Some(&Sessions);
     let a = policy.authorize(r, &mut s, &Placeholders::default());
     (a.status(), a.identity.as_ref().map(|i| i.via))
@@ -467,11 +459,7 @@ fn https_comes_from_the_url_or_the_offloader_header() {
     );
     let run = |url: &str, headers: Vec<(&str, &str)>| {
         let mut s = Sources::new(NOW);
-        s.jwt = Some(JwtSource {
-            key: &k,
-            alg: JwtAlg::HS256,
-            revocations: None,
-        });
+        s.jwt = Some(JwtSource::new(&k, JwtAlg::HS256));
         s.accounts = Some(&accounts);
         let mut h = vec![("Authorization", bearer.as_str())];
         h.extend(headers);
@@ -516,11 +504,7 @@ fn revoked_jwts_fall_through() {
     );
     let url = format!("{BASE}/rest/V1/customers/me");
     let mut s = Sources::new(NOW + 5);
-    s.jwt = Some(JwtSource {
-        key: &k,
-        alg: JwtAlg::HS256,
-        revocations: Some(&revoked),
-    });
+    s.jwt = Some(JwtSource::new(&k, JwtAlg::HS256).revocations(&revoked));
     let r = req("GET", &url, vec![("Authorization", &bearer)], None);
     let a = policy.authorize(&r, &mut s, &Placeholders::default());
     assert_eq!(a.status(), 401);

@@ -149,11 +149,7 @@ fn json_nesting_limit_for_forced_parameters() {
             body: Some(&body),
         };
         let mut s = Sources::new(NOW);
-        s.jwt = Some(JwtSource {
-            key: &key,
-            alg: JwtAlg::HS256,
-            revocations: None,
-        });
+        s.jwt = Some(JwtSource::new(&key, JwtAlg::HS256));
         let values = Placeholders {
             customer_group_id: Some(serde_json::json!(1)),
             customer_store_id: Some(serde_json::json!(1)),

@@ -46,11 +46,7 @@ fn call(
         body,
     };
     let mut s = Sources::new(NOW + 10);
-    s.jwt = Some(JwtSource {
-        key: &k,
-        alg: JwtAlg::HS256,
-        revocations: None,
-    });
+    s.jwt = Some(JwtSource::new(&k, JwtAlg::HS256));
     let values = Placeholders {
         customer_group_id: Some(json!(1)),
         customer_store_id: Some(json!(1)),

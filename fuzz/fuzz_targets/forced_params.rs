@@ -57,11 +57,7 @@ fuzz_target!(|data: &[u8]| {
         body: Some(body),
     };
     let mut s = Sources::new(1_700_000_100);
-    s.jwt = Some(JwtSource {
-        key,
-        alg: JwtAlg::HS256,
-        revocations: None,
-    });
+    s.jwt = Some(JwtSource::new(key, JwtAlg::HS256));
     let a = policy.authorize(&req, &mut s, &placeholders);
     if let Some(out) = &a.body {
         let v: serde_json::Value = serde_json::from_str(out).expect("the rewritten body is JSON");

@@ -83,6 +83,54 @@ const token = jwt.issue({ cryptKey, uid: 5, type: 'customer', iat: Math.floor(Da
 const joseKey = new TextEncoder().encode(`${'&'.repeat(1008)}${cryptKey}${'&'.repeat(1008)}`);
 if (!(await jwtVerify(token, joseKey, { algorithms: ['HS256'] }))) throw new Error('jose setup');
 
+// --- whole edge requests through a gateway ------------------------------------------
+const now = Math.floor(Date.now() / 1000);
+const shop = 'https://shop.example.com';
+const integration = { id: 3, resources: ['Magento_Catalog::catalog', 'Magento_Catalog::products'] };
+const oauthCredentials = { consumers: { [creds.consumerKey]: { secret: creds.consumerSecret, id: 1, integration: { id: integration.id, active: true } } },
+  tokens: { [creds.token]: { secret: creds.tokenSecret, consumer: creds.consumerKey, type: 'access' } } };
+const carts = new Map([[5, 101]]);
+const gateway = engine.gateway({
+  jwt: { cryptKey },
+  oauth: { credentials: oauthCredentials },
+  customerWebsite: () => 1,
+  integrationRole: (id) => (id === integration.id ? integration.resources : null),
+  placeholders: (caller) => ({ cartId: carts.get(caller.id) ?? false }),
+});
+const bearer = { Authorization: `Bearer ${token}` };
+const guestReq = { method: 'GET', url: `${shop}/rest/V1/directory/countries`, headers: { Accept: 'application/json' } };
+const meReq = { method: 'GET', url: `${shop}/rest/default/V1/customers/me`, headers: bearer };
+const cartReq = { method: 'POST', url: `${shop}/rest/default/V1/carts/mine/items`, headers: { ...bearer, 'Content-Type': 'application/json' },
+  body: '{"cartItem":{"sku":"MH01","qty":1,"quote_id":999}}' };
+const productsUrl = `${shop}/rest/default/V1/products?searchCriteria[pageSize]=10`;
+// Fresh nonces: signed in advance (signing is measured on its own above).
+const POOL = 60000;
+const signedPool = (n) => Array.from({ length: n }, (_, i) => oauth.sign({ method: 'GET', url: productsUrl }, creds, { nonce: `n${i}x${Math.random().toString(36).slice(2)}`, timestamp: now }).authorization);
+const poolA = signedPool(POOL);
+const poolB = signedPool(POOL);
+let ia = 0;
+let ib = 0;
+const verifier = new oauth.Verifier('magento-2.4.7', oauthCredentials);
+for (const [name, req, check] of [['guest', guestReq, 200], ['customer JWT', meReq, 200], ['forced %cart_id%', cartReq, 200]]) {
+  const a = gateway.authorize(req);
+  if (a.status !== check) throw new Error(`gateway setup (${name}): ${JSON.stringify(a)}`);
+}
+if (JSON.parse(gateway.authorize(cartReq).requestBody).cartItem.quote_id !== 101) throw new Error('gateway setup: forced cart');
+{
+  const a = gateway.authorize({ method: 'GET', url: productsUrl, headers: { Authorization: poolA[POOL - 1] } });
+  if (!a.allowed || a.identity.via !== 'oauth') throw new Error(`gateway setup (oauth): ${JSON.stringify(a)}`);
+}
+// What one would otherwise write by hand for the JWT case: jose + find-my-way + a role lookup.
+const roles = new Map([[5, { type: 'customer', website: 1 }]]);
+const byHand = async (req) => {
+  const auth = req.headers.Authorization;
+  const { payload } = await jwtVerify(auth.slice(7), joseKey, { algorithms: ['HS256'] });
+  const route = router.find(req.method, new URL(req.url).pathname.replace('/rest/default', '/rest'));
+  const who = payload.utypid === 3 ? roles.get(payload.uid) : null;
+  return route !== null && who !== undefined && who !== null;
+};
+if (!(await byHand(meReq))) throw new Error('by-hand setup');
+
 const bench = new Bench({ time: 400, warmupTime: 100 });
 bench
   .add('mage-policy engine.decide (route + ACL)', () => { engine.decide('GET', '/rest/V1/customers/12', admin); })
@@ -96,6 +144,17 @@ bench
   })
   .add('mage-policy jwt.verify (HS256)', () => { jwt.verify(token, { cryptKey }); })
   .add('jose jwtVerify (HS256, async)', async () => { await jwtVerify(token, joseKey, { algorithms: ['HS256'] }); })
+  .add('mage-policy gateway.authorize: guest, anonymous route', () => { gateway.authorize(guestReq); })
+  .add('mage-policy gateway.authorize: customer JWT, GET /V1/customers/me', () => { gateway.authorize(meReq); })
+  .add('mage-policy gateway.authorize: customer JWT, POST carts/mine/items, %cart_id% forced', () => { gateway.authorize(cartReq); })
+  .add('mage-policy gateway.authorize: OAuth integration, fresh nonce', () => {
+    gateway.authorize({ method: 'GET', url: productsUrl, headers: { Authorization: poolA[ia++ % (POOL - 1)] } });
+  })
+  .add('mage-policy engine.authorize (convenience): customer JWT', () => { engine.authorize(meReq, { jwt: { cryptKey }, customerWebsite: () => 1 }); })
+  .add('by hand: jose jwtVerify + find-my-way find + role lookup (async)', async () => { await byHand(meReq); })
+  .add('mage-policy oauth.Verifier.verify, fresh nonce', () => {
+    verifier.verify({ method: 'GET', url: productsUrl, authorization: poolB[ib++ % POOL] }, now);
+  })
   .add('cold: Engine.fromXml (76 corpus files)', () => { Engine.fromXml(corpus).free(); })
   .add(`cold: Engine.fromBundle (${bundle.length} bytes)`, () => { Engine.fromBundle(bundle).free(); })
   .add('cold: compile the .wasm (new WebAssembly.Module)', () => {
@@ -117,3 +176,4 @@ console.log(`  casbin / decide:     ${ratio(rows[3].name, decide)}`);
 console.log(`  find-my-way / decide: ${ratio(rows[4].name, decide)} (find-my-way routes only)`);
 console.log(`  oauth-1.0a / sign:   ${ratio('oauth-1.0a authorize + toHeader (node:crypto)', byName['mage-policy oauth.sign (magento-2.4.7, HMAC-SHA256)'])}`);
 console.log(`  jose / jwt.verify:   ${ratio('jose jwtVerify (HS256, async)', byName['mage-policy jwt.verify (HS256)'])}`);
+console.log(`  by hand / gateway.authorize (customer JWT): ${ratio('by hand: jose jwtVerify + find-my-way find + role lookup (async)', byName['mage-policy gateway.authorize: customer JWT, GET /V1/customers/me'])}`);

@@ -3,7 +3,7 @@
 import * as wasm from './web/mage_policy.js';
 import { createApi } from './core.mjs';
 
-export const { Engine, Gateway, Decision, oauth, jwt, createClient, MagePolicyError, ConfigError, OAuthError, JwtError, InputError } = createApi(wasm);
+export const { Engine, Gateway, Decision, Authorized, oauth, jwt, createClient, MagePolicyError, ConfigError, OAuthError, JwtError, InputError } = createApi(wasm);
 
 /** Load and instantiate the module (default: the .wasm next to this file). */
 export default function init(input) {

@@ -5,4 +5,4 @@ import { createApi } from './core.mjs';
 
 wasm.initSync({ module: readFileSync(new URL('./web/mage_policy_bg.wasm', import.meta.url)) });
 
-export const { Engine, Gateway, Decision, oauth, jwt, createClient, MagePolicyError, ConfigError, OAuthError, JwtError, InputError } = createApi(wasm);
+export const { Engine, Gateway, Decision, Authorized, oauth, jwt, createClient, MagePolicyError, ConfigError, OAuthError, JwtError, InputError } = createApi(wasm);

@@ -6,4 +6,4 @@ import { createApi } from './core.mjs';
 
 wasm.initSync({ module });
 
-export const { Engine, Gateway, Decision, oauth, jwt, createClient, MagePolicyError, ConfigError, OAuthError, JwtError, InputError } = createApi(wasm);
+export const { Engine, Gateway, Decision, Authorized, oauth, jwt, createClient, MagePolicyError, ConfigError, OAuthError, JwtError, InputError } = createApi(wasm);

@@ -124,18 +124,21 @@ function createApi(wasm) {
     : null;
 
   class Decision {
+    #engine;
+    #call;
+    #detail = null;
     constructor(engine, call, packed) {
       this.status = packed & 0x3ff;
       this.outcome = OUTCOMES[(packed >>> 10) & 0xf];
       this.allowed = this.outcome === 'allowed';
       const route = packed >>> 14;
       this.route = route > 0 ? engine._route(route - 1) : null;
-      Object.defineProperty(this, '_lazy', { value: { engine, call, detail: null } });
+      this.#engine = engine;
+      this.#call = call;
     }
     _detail() {
-      const l = this._lazy;
-      if (!l.detail) l.detail = JSON.parse(l.engine._positional('decideJson', l.call));
-      return l.detail;
+      if (!this.#detail) this.#detail = JSON.parse(this.#engine._positional('decideJson', this.#call));
+      return this.#detail;
     }
     /** Magento's JSON body for a refusal (a string, byte for byte), or null. */
     get body() { return this._detail().body; }
@@ -147,7 +150,8 @@ function createApi(wasm) {
     get missing() { return this._detail().missing; }
     get store() { return this._detail().store; }
     get processor() { return this._detail().processor; }
-    toJSON() { return { ...this._detail(), route: this.route }; }
+    /** The same JSON as `mage-policy decide` prints. */
+    toJSON() { return this._detail(); }
   }
 
   function xmlFiles(list, what) {
@@ -466,11 +470,94 @@ function createApi(wasm) {
     return out;
   }
 
+  const encoder = new TextEncoder();
+  let memoryView = null;
+  let memory = null;
+  /** A view of the module's memory (made again after the memory grew). */
+  function wasmBytes() {
+    if (!memory) memory = wasm.wasmMemory();
+    if (!memoryView || memoryView.buffer !== memory.buffer) memoryView = new Uint8Array(memory.buffer);
+    return memoryView;
+  }
+
   const overLimitCache = new Map();
   function overLimit(n) {
     let s = overLimitCache.get(n);
     if (!s) { s = 'x'.repeat(n + 1); overLimitCache.set(n, s); }
     return s;
+  }
+
+  const VIAS = ['bearer', 'session', 'oauth', 'guest'];
+  const REFUSALS = ['headers-too-large', 'body-too-large', 'oauth', 'undecodable', 'forced'];
+  const KIND_NAMES = ['guest', 'customer', 'admin', 'integration'];
+
+  /**
+   * The answer for one request. What an edge reads on every request is read at once
+   * (allowed, status, outcome, route, body, requestBody, refusal, forced, identity);
+   * the decision's details (message, params, missing, …) are derived on first use.
+   * `JSON.stringify` gives the same JSON as `mage-policy authorize`.
+   */
+  class Authorized {
+    #gateway;
+    #method;
+    #url;
+    #p;
+    #forced;
+    #detail = null;
+    constructor(gateway, method, url, packed) {
+      const h = gateway._handle;
+      const info = h.info();
+      this.status = packed & 0x3ff;
+      this.outcome = OUTCOMES[(packed >>> 10) & 0xf];
+      const refusal = info & 7;
+      this.allowed = this.outcome === 'allowed' && refusal === 0;
+      const route = packed >>> 14;
+      this.route = route > 0 ? gateway._engine._route(route - 1) : null;
+      this.body = info & 0x800 ? h.text(0) : null;
+      this.requestBody = info & 0x1000 ? h.text(1) : null;
+      this.refusal = refusal > 0 ? REFUSALS[refusal - 1] : null;
+      this.#forced = info & 0x2000 ? h.text(2) : '[]';
+      const kind = (info >>> 3) & 3;
+      const via = (info >>> 5) & 7;
+      const id = kind > 0 ? h.id() : 0;
+      this.identity = via > 0
+        ? { type: KIND_NAMES[kind], id, via: VIAS[via - 1], notes: info & 0x4000 ? JSON.parse(h.text(3)) : [], needsOrigin: (info & 0x100) !== 0 }
+        : null;
+      this.#gateway = gateway;
+      this.#method = method;
+      this.#url = url;
+      this.#p = [kind, id, kind === 1 ? h.website() : NaN, ((info >>> 9) & 1) | (info & 0x400 ? 2 : 0), kind >= 2 ? h.role() : 0];
+    }
+    _detail() {
+      if (!this.#detail) this.#detail = this.#gateway._decision(this.#method, this.#url, this.#p);
+      return this.#detail;
+    }
+    /** What was forced: `[{ name, value }]`. */
+    get forced() {
+      if (typeof this.#forced === 'string') this.#forced = JSON.parse(this.#forced);
+      return this.#forced;
+    }
+    get message() { return this._detail().message; }
+    get parameters() { return this._detail().parameters || null; }
+    get params() { return this._detail().params; }
+    get leftover() { return this._detail().leftover || {}; }
+    get resources() { return this._detail().resources; }
+    get missing() { return this._detail().missing; }
+    get store() { return this._detail().store; }
+    get processor() { return this._detail().processor; }
+    /** The same JSON as `mage-policy authorize` prints. */
+    toJSON() {
+      return {
+        ...this._detail(),
+        status: this.status,
+        allowed: this.allowed,
+        body: this.body,
+        refusal: this.refusal,
+        requestBody: this.requestBody,
+        forced: this.forced,
+        identity: this.identity,
+      };
+    }
   }
 
   class Gateway {
@@ -507,8 +594,9 @@ function createApi(wasm) {
       if (request === null || typeof request !== 'object') throw new InputError('request must be a Request or { method, url, headers, body }');
       const method = request.method === undefined ? 'GET' : requireString(request.method, 'request.method');
       const url = requireString(request.url, 'request.url');
+      if (method.includes('\n') || url.includes('\n')) throw new InputError('request.method and request.url cannot contain line breaks');
       const limits = this._engine._limitList();
-      const headers = headerLines(request.headers, limits);
+      const lines = `${method}\n${url}\n${headerLines(request.headers, limits)}`;
       let body = bodyText !== undefined ? bodyText : (typeof request.body === 'string' ? request.body : undefined);
       if (body !== undefined && body !== null) {
         requireString(body, 'body');
@@ -523,11 +611,29 @@ function createApi(wasm) {
       if (typeof now !== 'number' || !Number.isFinite(now)) throw new InputError('sources.now must be a number (Unix seconds) or a function returning one');
       const failures = this._failures;
       failures.length = 0;
-      const out = guard(() => this._handle.authorize(method, url, headers, body, Math.floor(now), this._callbacks));
+      // The request goes into the gateway's input buffer with TextEncoder.encodeInto:
+      // one native copy instead of the generated glue's character loop.
+      const h = this._handle;
+      const maxLines = lines.length * 3;
+      const maxBody = body === undefined ? 0 : body.length * 3;
+      const ptr = h.input(maxLines + maxBody);
+      const mem = wasmBytes();
+      const written = encoder.encodeInto(lines, mem.subarray(ptr, ptr + maxLines)).written;
+      const bodyLen = body === undefined ? -1 : encoder.encodeInto(body, mem.subarray(ptr + written, ptr + written + maxBody)).written;
+      const packed = guard(() => h.authorizeInput(written, bodyLen, Math.floor(now), this._callbacks));
       if (failures.length) {
         const e = failures[0];
         failures.length = 0;
         throw e;
+      }
+      return new Authorized(this, method, url, packed);
+    }
+
+    _decision(method, url, p) {
+      if (!this._handle) throw new MagePolicyError('EFREED', 'this Gateway was freed');
+      const out = this._handle.decision(method, url, p[0], p[1], p[2], p[3], p[4]);
+      if (out === undefined) {
+        throw new MagePolicyError('ESTALE', 'the role of this answer is no longer kept (over 1,024 other roles were registered since): read its details before');
       }
       return JSON.parse(out);
     }
@@ -783,7 +889,7 @@ function createApi(wasm) {
   });
 
   return {
-    Engine, Gateway, Decision, oauth, jwt, createClient: shieldedClient,
+    Engine, Gateway, Decision, Authorized, oauth, jwt, createClient: shieldedClient,
     MagePolicyError, ConfigError, OAuthError, JwtError, InputError,
   };
 }

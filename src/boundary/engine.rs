@@ -33,6 +33,35 @@ pub struct Positional {
 /// packs to 0 (every status is at least 200).
 pub const STALE_ROLE: u32 = 0;
 
+/// The principal `p` describes, its role from `roles`; `None` when the role handle is
+/// stale.
+pub fn positional_principal(
+    policy: &Policy,
+    roles: &RoleRegistry,
+    p: Positional,
+) -> Option<Principal> {
+    let id = whole(p.id);
+    let role = if p.role >= 1.0 {
+        Some(roles.get(whole(p.role))?.clone())
+    } else {
+        None
+    };
+    Some(match p.kind {
+        1 => Principal::Customer {
+            id,
+            website_id: if p.website.is_nan() {
+                policy.stores().default_store().website_id
+            } else {
+                whole(p.website).min(u32::MAX.into()) as u32
+            },
+            emulated: p.flags & 1 == 1,
+        },
+        2 => Principal::Admin { id, role },
+        3 => Principal::Integration { id, role },
+        _ => Principal::Guest,
+    })
+}
+
 /// A policy and the roles compiled against it.
 #[derive(Debug)]
 pub struct EngineState {
@@ -69,28 +98,8 @@ impl EngineState {
             .map(|(id, _)| id as f64)
     }
 
-    /// The principal, or `None` when its role handle is stale.
     fn principal(&self, p: Positional) -> Option<Principal> {
-        let id = whole(p.id);
-        let role = if p.role >= 1.0 {
-            Some(self.roles.get(whole(p.role))?.clone())
-        } else {
-            None
-        };
-        Some(match p.kind {
-            1 => Principal::Customer {
-                id,
-                website_id: if p.website.is_nan() {
-                    self.policy.stores().default_store().website_id
-                } else {
-                    whole(p.website).min(u32::MAX.into()) as u32
-                },
-                emulated: p.flags & 1 == 1,
-            },
-            2 => Principal::Admin { id, role },
-            3 => Principal::Integration { id, role },
-            _ => Principal::Guest,
-        })
+        positional_principal(&self.policy, &self.roles, p)
     }
 
     fn with<R>(

@@ -31,14 +31,15 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::engine::{positional_principal, Positional};
 use super::input::{self, InputError, Obj};
 use super::keys::KeyCache;
-use super::output;
+use super::output::{self, Answer};
 use super::roles::{Resources, RoleRegistry};
 use super::Failure;
 use crate::acl::Role;
@@ -48,8 +49,8 @@ use crate::identity::{
     Accounts, HttpRequest, JwtSource, OAuthSource, SessionCustomer, SessionLookup, Sources,
 };
 use crate::oauth::{MemoryCredentials, MemoryNonces, Profile};
-use crate::token::{JwtAlg, JwtKey, RevocationList};
-use crate::{Policy, Principal};
+use crate::token::{JwtAlg, JwtKey, RevocationList, VerifiedTokens};
+use crate::{Authorized, Policy, Principal, Request};
 
 /// Answers the edge asks for while it identifies a caller. Each returns *data* (a
 /// session's customer, a website id, a role's resources as JSON text, placeholder
@@ -330,6 +331,8 @@ impl GatewayOptions {
 pub struct Gateway {
     policy: Arc<Policy>,
     jwt: Option<(Arc<JwtKey>, JwtAlg)>,
+    /// Tokens verified with `jwt`'s key.
+    verified: RefCell<VerifiedTokens>,
     revoked: RevocationList,
     oauth: Option<(Profile, MemoryCredentials)>,
     nonces: MemoryNonces,
@@ -409,15 +412,24 @@ impl OwnedRequest {
     }
 }
 
-/// Headers as `name\nvalue\n` lines (the JS layer's encoding: header names and values
-/// never contain a line break).
-pub fn header_lines(text: &str) -> Vec<(&str, &str)> {
-    let mut out = Vec::new();
+/// A request in the JS layer's one-string form: `method \n url \n` then `name \n
+/// value \n` per header (the body crosses on its own). Header names and values never
+/// contain line breaks (the JS layer refuses those); `None` when the method or URL
+/// line is missing.
+pub fn request_lines<'a>(text: &'a str, body: Option<&'a str>) -> Option<HttpRequest<'a>> {
     let mut it = text.split('\n');
+    let method = it.next()?;
+    let url = it.next()?;
+    let mut headers = Vec::new();
     while let (Some(k), Some(v)) = (it.next(), it.next()) {
-        out.push((k, v));
+        headers.push((k, v));
     }
-    out
+    Some(HttpRequest {
+        method,
+        url,
+        headers,
+        body,
+    })
 }
 
 impl Gateway {
@@ -430,6 +442,7 @@ impl Gateway {
         Ok(Gateway {
             policy,
             jwt,
+            verified: RefCell::default(),
             revoked: options.revoked.clone(),
             oauth: options.oauth.clone(),
             nonces: MemoryNonces::default(),
@@ -467,9 +480,50 @@ impl Gateway {
         now: i64,
         callbacks: &dyn Callbacks,
     ) -> Result<String, Failure> {
+        self.run(req, now, callbacks, |a, _, _, _| output::authorized(a))
+    }
+
+    /// [`authorize`](Self::authorize) as numbers and texts ([`output::Answer`]), for the
+    /// JS layer; [`decision`](Self::decision) gives the details on demand.
+    pub fn answer(
+        &mut self,
+        req: &HttpRequest<'_>,
+        now: i64,
+        callbacks: &dyn Callbacks,
+    ) -> Result<Answer, Failure> {
+        self.run(req, now, callbacks, Answer::new)
+    }
+
+    /// The decision of an authorized request as JSON, derived again from the
+    /// positional principal its compact form reported (`None`: the role handle is no
+    /// longer known). Deciding has no side effects, so this is the decision
+    /// [`authorize`](Self::authorize) made.
+    pub fn decision(&self, method: &str, url: &str, p: Positional) -> Option<String> {
+        let principal = positional_principal(&self.policy, &self.roles, p)?;
+        let req = HttpRequest {
+            method,
+            url,
+            headers: Vec::new(),
+            body: None,
+        };
+        let d = self.policy.decide(
+            &Request::new(method, req.path()).https(p.flags & 2 == 0),
+            &principal,
+        );
+        Some(output::decision(&d))
+    }
+
+    fn run<T>(
+        &mut self,
+        req: &HttpRequest<'_>,
+        now: i64,
+        callbacks: &dyn Callbacks,
+        answer: impl FnOnce(&Authorized<'_>, &Principal, bool, u64) -> T,
+    ) -> Result<T, Failure> {
         let Gateway {
             policy,
             jwt,
+            verified,
             revoked,
             oauth,
             nonces,
@@ -482,15 +536,16 @@ impl Gateway {
             options,
             callbacks,
             roles: RefCell::new(roles),
+            role: Cell::new(0),
             error: RefCell::new(None),
         };
         let mut s = Sources::new(now);
         if let Some((key, alg)) = jwt {
-            s.jwt = Some(JwtSource {
-                key,
-                alg: *alg,
-                revocations: Some(&*revoked),
-            });
+            s.jwt = Some(
+                JwtSource::new(key, *alg)
+                    .revocations(&*revoked)
+                    .verified(verified),
+            );
         }
         if !matches!(options.session, Source::None) {
             s.session = Some(&look);
@@ -502,6 +557,7 @@ impl Gateway {
         if let Some(h) = &options.offloader_header {
             s.offloader_header = h;
         }
+        let https = req.is_https(s.offloader_header);
         if let Some((profile, credentials)) = oauth {
             s.oauth = Some(OAuthSource {
                 profile: *profile,
@@ -513,7 +569,11 @@ impl Gateway {
         if let Some(e) = look.error.take() {
             return Err(e.into());
         }
-        Ok(output::authorized(&a))
+        let principal = a
+            .identity
+            .as_ref()
+            .map_or(Principal::Guest, |i| i.principal.clone());
+        Ok(answer(&a, &principal, https, look.role.get()))
     }
 }
 
@@ -523,6 +583,8 @@ struct Lookups<'a, 'r> {
     options: &'a GatewayOptions,
     callbacks: &'a dyn Callbacks,
     roles: RefCell<&'r mut RoleRegistry>,
+    /// The handle of the last role registered (the identified caller's).
+    role: Cell<u64>,
     /// The first unusable answer (a role or placeholders that do not parse).
     error: RefCell<Option<InputError>>,
 }
@@ -535,7 +597,10 @@ impl Lookups<'_, '_> {
     fn role(&self, key: Option<String>) -> Option<Role> {
         let key = key?;
         match self.roles.borrow_mut().register(self.policy, &key) {
-            Ok((_, role)) => Some(role),
+            Ok((id, role)) => {
+                self.role.set(id);
+                Some(role)
+            }
             Err(e) => {
                 self.fail(e);
                 None

@@ -178,6 +178,123 @@ pub fn authorized(a: &Authorized<'_>) -> String {
     .unwrap_or_default()
 }
 
+/// Identity sources in the order of their positional codes (`via` in
+/// [`authorized_compact`] is the index + 1; 0: nobody was identified).
+pub const VIAS: [&str; 4] = ["bearer", "session", "oauth", "guest"];
+
+/// Refusal codes in the order of their positional codes (index + 1; 0: none).
+pub const REFUSALS: [&str; 5] = [
+    "headers-too-large",
+    "body-too-large",
+    "oauth",
+    "undecodable",
+    "forced",
+];
+
+/// An authorized request as numbers and the few texts an edge reads on every request
+/// — what the JS layer's `gateway.authorize` takes across the boundary instead of
+/// JSON (the decision's details are derived again on demand, by
+/// [`Gateway::decision`](super::gateway::Gateway::decision), from the principal
+/// recorded here).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// status | outcome index << 10 | (route index + 1) << 14, as
+    /// [`EngineState::decide`](super::engine::EngineState::decide) packs a decision.
+    pub packed: u32,
+    /// refusal (index in [`REFUSALS`] + 1, 0 none) | kind << 3 | via (index in
+    /// [`VIAS`] + 1, 0: nobody identified) << 5 | needsOrigin << 8 | emulated << 9 |
+    /// plain HTTP << 10 | has body << 11 | has request body << 12 | has forced << 13 |
+    /// has notes << 14.
+    pub info: u32,
+    /// The principal decided for: user id.
+    pub id: u64,
+    /// Its website (customers).
+    pub website: u32,
+    /// Its role's handle in the gateway's registry (0: none).
+    pub role: u64,
+    /// Magento's body for a refusal.
+    pub body: Option<String>,
+    /// The request body with forced parameters applied.
+    pub request_body: Option<String>,
+    /// What was forced, as JSON (`[{"name","value"}]`), when anything was.
+    pub forced: Option<String>,
+    /// The identity's notes, as JSON, when there are any.
+    pub notes: Option<String>,
+}
+
+impl Answer {
+    /// The answer for `a`, decided for `principal` (`https`: how the request came;
+    /// `role`: the principal's role handle).
+    pub fn new(a: &Authorized<'_>, principal: &Principal, https: bool, role: u64) -> Answer {
+        let d = &a.decision;
+        let outcome = super::OUTCOMES
+            .iter()
+            .position(|o| *o == d.outcome())
+            .unwrap_or(1) as u32;
+        let route = d.route().map_or(0, |r| r.index as u32 + 1);
+        let refusal = a
+            .refusal
+            .as_ref()
+            .and_then(|r| REFUSALS.iter().position(|c| *c == r.code()))
+            .map_or(0, |i| i as u32 + 1);
+        let kind = super::principal::KINDS
+            .iter()
+            .position(|k| *k == principal.kind())
+            .unwrap_or(0) as u32;
+        let via = a
+            .identity
+            .as_ref()
+            .and_then(|i| VIAS.iter().position(|v| *v == i.via.name()))
+            .map_or(0, |i| i as u32 + 1);
+        let (website, emulated) = match principal {
+            Principal::Customer {
+                website_id,
+                emulated,
+                ..
+            } => (*website_id, *emulated),
+            _ => (0, false),
+        };
+        let body = a.response_body();
+        let forced = (!a.forced.is_empty()).then(|| {
+            let list: Vec<ForcedOut<'_>> = a
+                .forced
+                .iter()
+                .map(|f| ForcedOut {
+                    name: &f.name,
+                    value: &f.value,
+                })
+                .collect();
+            serde_json::to_string(&list).unwrap_or_default()
+        });
+        let notes = a
+            .identity
+            .as_ref()
+            .filter(|i| !i.notes.is_empty())
+            .map(|i| serde_json::to_string(&i.notes).unwrap_or_default());
+        let needs_origin = a.identity.as_ref().is_some_and(|i| i.needs_origin);
+        Answer {
+            packed: u32::from(a.status()) | outcome << 10 | route << 14,
+            info: refusal
+                | kind << 3
+                | via << 5
+                | u32::from(needs_origin) << 8
+                | u32::from(emulated) << 9
+                | u32::from(!https) << 10
+                | u32::from(body.is_some()) << 11
+                | u32::from(a.body.is_some()) << 12
+                | u32::from(forced.is_some()) << 13
+                | u32::from(notes.is_some()) << 14,
+            id: principal.user_id(),
+            website,
+            role,
+            body,
+            request_body: a.body.clone(),
+            forced,
+            notes,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct RouteOut<'a> {
     url: &'a str,

@@ -17,8 +17,9 @@ use mage_policy::boundary::credentials::{self, Jwt};
 use mage_policy::boundary::engine::{EngineState, Positional};
 use mage_policy::boundary::gateway::{self, Gateway as GatewayState};
 use mage_policy::boundary::options::EngineOptions;
-use mage_policy::boundary::{output, Failure};
-use mage_policy::identity::{HttpRequest, SessionCustomer};
+use mage_policy::boundary::output::{self, Answer};
+use mage_policy::boundary::{Failure, InputError};
+use mage_policy::identity::SessionCustomer;
 use mage_policy::oauth::{self, SignedRequest};
 use mage_policy::token::JwtAlg;
 use mage_policy::{bundle, Principal};
@@ -233,11 +234,25 @@ impl gateway::Callbacks for JsCallbacks<'_> {
     }
 }
 
-/// The edge's handle: a policy and everything that identifies callers.
+/// The edge's handle: a policy and everything that identifies callers, and the last
+/// answer (`output::Answer`), which the JS layer reads right after each request.
 #[wasm_bindgen]
 pub struct Gateway {
     state: GatewayState,
+    last: Answer,
+    /// Where the JS layer writes each request (`TextEncoder.encodeInto`, which is
+    /// several times faster than passing a long string through the generated glue).
+    input: Vec<u8>,
 }
+
+/// The module's memory, for the JS layer's views of a gateway's input buffer.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Input buffers are trimmed back to this after a larger request.
+const INPUT_KEPT: usize = 64 << 10;
 
 #[wasm_bindgen]
 impl Gateway {
@@ -247,28 +262,121 @@ impl Gateway {
         Ok(Gateway {
             state: GatewayState::from_json(Arc::clone(engine.state.policy()), sources)
                 .map_err(fail)?,
+            last: Answer::default(),
+            input: Vec::new(),
         })
     }
 
-    /// Authorize one request: headers as `name\nvalue\n` lines; the answer's JSON.
+    /// The address of an input buffer of at least `len` bytes (zero-filled, so that
+    /// what the JS layer does not write is still initialised).
+    pub fn input(&mut self, len: u32) -> u32 {
+        let len = len as usize;
+        if self.input.len() > INPUT_KEPT && len <= INPUT_KEPT {
+            self.input = vec![0; INPUT_KEPT];
+        }
+        if self.input.len() < len {
+            self.input.resize(len, 0);
+        }
+        self.input.as_ptr() as u32
+    }
+
+    /// Authorize the request written into the input buffer: its first `lines` bytes
+    /// are the request lines (`gateway::request_lines`), the `body` bytes after them
+    /// the body (`body` < 0: none). The packed decision; the rest of the answer
+    /// through the getters below.
+    #[wasm_bindgen(js_name = authorizeInput)]
+    pub fn authorize_input(
+        &mut self,
+        lines: u32,
+        body: i32,
+        now: f64,
+        callbacks: &Callbacks,
+    ) -> Result<u32, JsValue> {
+        let (lines, body) = (lines as usize, usize::try_from(body).ok());
+        let end = lines + body.unwrap_or(0);
+        let bytes = self
+            .input
+            .get(..end)
+            .ok_or_else(|| fail(InputError::new("request", "longer than its buffer")))?;
+        fn text(b: &[u8]) -> Result<&str, JsValue> {
+            std::str::from_utf8(b).map_err(|_| fail(InputError::new("request", "not UTF-8")))
+        }
+        let request = text(&bytes[..lines])?;
+        let body = match body {
+            Some(_) => Some(text(&bytes[lines..end])?),
+            None => None,
+        };
+        let req = gateway::request_lines(request, body)
+            .ok_or_else(|| fail(InputError::new("request", "expected method and URL lines")))?;
+        self.last = self
+            .state
+            .answer(&req, now as i64, &JsCallbacks(callbacks))
+            .map_err(fail)?;
+        Ok(self.last.packed)
+    }
+
+    /// Authorize one request (`gateway::request_lines`): the packed decision; the rest
+    /// of the answer through the getters below.
     pub fn authorize(
         &mut self,
-        method: &str,
-        url: &str,
-        headers: &str,
+        request: &str,
         body: Option<String>,
         now: f64,
         callbacks: &Callbacks,
-    ) -> Result<String, JsValue> {
-        let req = HttpRequest {
-            method,
-            url,
-            headers: gateway::header_lines(headers),
-            body: body.as_deref(),
-        };
+    ) -> Result<u32, JsValue> {
+        let req = gateway::request_lines(request, body.as_deref())
+            .ok_or_else(|| fail(InputError::new("request", "expected method and URL lines")))?;
+        self.last = self
+            .state
+            .answer(&req, now as i64, &JsCallbacks(callbacks))
+            .map_err(fail)?;
+        Ok(self.last.packed)
+    }
+
+    /// The last answer's flags (`output::Answer::info`).
+    pub fn info(&self) -> u32 {
+        self.last.info
+    }
+
+    /// The last answer's user id.
+    pub fn id(&self) -> f64 {
+        self.last.id as f64
+    }
+
+    /// The last answer's customer website.
+    pub fn website(&self) -> u32 {
+        self.last.website
+    }
+
+    /// The last answer's role handle.
+    pub fn role(&self) -> f64 {
+        self.last.role as f64
+    }
+
+    /// The last answer's texts: 0 Magento's body, 1 the request body, 2 forced (JSON),
+    /// 3 notes (JSON).
+    pub fn text(&mut self, which: u8) -> Option<String> {
+        match which {
+            0 => self.last.body.take(),
+            1 => self.last.request_body.take(),
+            2 => self.last.forced.take(),
+            _ => self.last.notes.take(),
+        }
+    }
+
+    /// The decision of an authorized request as JSON (`undefined`: stale role).
+    pub fn decision(
+        &self,
+        method: &str,
+        url: &str,
+        kind: u8,
+        id: f64,
+        website: f64,
+        flags: u32,
+        role: f64,
+    ) -> Option<String> {
         self.state
-            .authorize(&req, now as i64, &JsCallbacks(callbacks))
-            .map_err(fail)
+            .decision(method, url, positional(kind, id, website, flags, role))
     }
 
     /// Record a revocation (`userType` 1–3; a later one for a user wins).
