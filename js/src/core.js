@@ -167,6 +167,7 @@ function createApi(wasm) {
       if (!inner) throw new InputError('use Engine.fromXml(...) or Engine.fromBundle(...)');
       this._handle = inner;
       this._roles = new Map();
+      this._rolesByList = new WeakMap();
       this._routes = null;
       this._limits = null;
       this._gateways = null;
@@ -202,14 +203,20 @@ function createApi(wasm) {
     }
 
     _roleHandle(resources, fresh) {
-      if (resources !== 'all' && !Array.isArray(resources)) throw new InputError('principal.resources must be "all" or an array of ACL ids');
+      const isList = Array.isArray(resources);
+      if (resources !== 'all' && !isList) throw new InputError('principal.resources must be "all" or an array of ACL ids');
+      // The same array again (a principal kept by the caller): its handle, once its
+      // ids are checked to be the ones it had (arrays can change).
+      const seen = isList && !fresh ? this._rolesByList.get(resources) : undefined;
+      if (seen && seen.ids.length === resources.length && seen.ids.every((id, i) => id === resources[i])) return seen.role;
       const key = json(resources, 'principal.resources');
       let role = fresh ? undefined : this._roles.get(key);
       if (role === undefined) {
         role = guard(() => this._inner().role(key));
-        if (this._roles.size >= MAX_ROLE_KEYS) this._roles.clear();
+        if (this._roles.size >= MAX_ROLE_KEYS) { this._roles.clear(); this._rolesByList = new WeakMap(); }
         this._roles.set(key, role);
       }
+      if (isList) this._rolesByList.set(resources, { ids: resources.slice(), role });
       return role;
     }
 

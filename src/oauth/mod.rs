@@ -44,7 +44,7 @@ pub use params::{SignedRequest, MAX_PARAMS};
 pub use sign::{base_string, sign, signature, ClientCredentials, SignOptions, Signed, Signer};
 pub use verify::{
     verify, ConsumerRecord, CredentialStore, IntegrationRef, MemoryCredentials, MemoryNonces,
-    NonceCheck, NonceStore, TokenKind, TokenRecord, Verified, VerifyOptions,
+    NonceCheck, NonceStore, PreparedKey, TokenKind, TokenRecord, Verified, VerifyOptions,
 };
 
 use serde::Serialize;

@@ -2,7 +2,7 @@
 //! in Magento's order, the nonce recorded before the signature is checked, and a
 //! constant-time signature comparison.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +96,51 @@ pub trait CredentialStore {
     fn consumer(&self, key: &str) -> Option<ConsumerRecord>;
     /// The token row with this token value (any type).
     fn token(&self, token: &str) -> Option<TokenRecord>;
+    /// The HMAC-SHA256 key of `consumer` and `token`, prepared ahead (see
+    /// [`PreparedKey`]); `None`: it is derived for the request.
+    fn signing_key(
+        &self,
+        _consumer: &ConsumerRecord,
+        _token: &TokenRecord,
+    ) -> Option<&PreparedKey> {
+        None
+    }
+}
+
+/// A consumer/token pair's HMAC-SHA256 signing key, made ready once. Magento's key
+/// (`enc(consumer secret)&enc(token secret)`, 65 bytes) is longer than a SHA-256
+/// block, so HMAC hashes it before use: keying from scratch costs four of the eleven
+/// compressions of a typical signed request.
+#[derive(Clone)]
+pub struct PreparedKey {
+    /// Made from these secrets (checked on use: a key never answers for others).
+    consumer_secret: String,
+    token_secret: String,
+    key: crypto::MacKey,
+}
+
+impl std::fmt::Debug for PreparedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PreparedKey(..)")
+    }
+}
+
+impl PreparedKey {
+    /// The key of `consumer_secret` and `token_secret`.
+    pub fn new(consumer_secret: &str, token_secret: &str) -> PreparedKey {
+        PreparedKey {
+            consumer_secret: consumer_secret.to_string(),
+            token_secret: token_secret.to_string(),
+            key: crypto::MacKey::new(
+                crypto::Hash::Sha256,
+                signing_key(consumer_secret, token_secret).as_bytes(),
+            ),
+        }
+    }
+
+    fn fits(&self, consumer_secret: &str, token_secret: &str) -> bool {
+        self.consumer_secret == consumer_secret && self.token_secret == token_secret
+    }
 }
 
 /// Result of recording a nonce.
@@ -137,7 +182,7 @@ pub struct MemoryNonces {
     pub capacity: usize,
     /// Seconds a nonce is remembered (default 7,200, Magento's cleanup age).
     pub retention: i64,
-    seen: HashMap<u64, ConsumerNonces>,
+    seen: crate::fasthash::FastMap<u64, ConsumerNonces>,
 }
 
 impl Default for MemoryNonces {
@@ -145,7 +190,7 @@ impl Default for MemoryNonces {
         MemoryNonces {
             capacity: 100_000,
             retention: 7_200,
-            seen: HashMap::new(),
+            seen: Default::default(),
         }
     }
 }
@@ -156,19 +201,22 @@ impl MemoryNonces {
         MemoryNonces {
             capacity: capacity.max(1),
             retention,
-            seen: HashMap::new(),
+            seen: Default::default(),
         }
     }
 }
 
+/// The nonce as `oauth_nonce.nonce` (`varchar(32)`, case-insensitive collation,
+/// trailing spaces ignored) compares it: the first 32 characters, ASCII-lowercased,
+/// trailing spaces dropped — written in one pass into one allocation.
 fn nonce_key(nonce: &str) -> String {
-    nonce
-        .chars()
-        .take(32)
-        .collect::<String>()
-        .to_ascii_lowercase()
-        .trim_end_matches(' ')
-        .to_string()
+    let mut key = String::with_capacity(nonce.len().min(128));
+    for c in nonce.chars().take(32) {
+        key.push(c.to_ascii_lowercase());
+    }
+    let kept = key.trim_end_matches(' ').len();
+    key.truncate(kept);
+    key
 }
 
 impl NonceStore for MemoryNonces {
@@ -217,11 +265,14 @@ pub struct MemoryCredentials {
     /// key → position in `consumers`, token → position in `tokens`.
     consumer_index: crate::fasthash::FastMap<String, u32>,
     token_index: crate::fasthash::FastMap<String, u32>,
+    /// Per token (same positions): its signing key, when its consumer is known.
+    keys: Vec<Option<PreparedKey>>,
 }
 
 impl MemoryCredentials {
     /// Add a consumer.
     pub fn add_consumer(&mut self, c: ConsumerRecord) {
+        let id = c.id;
         match self.consumer_index.get(&c.key) {
             Some(&i) => self.consumers[i as usize] = c,
             None => {
@@ -230,16 +281,36 @@ impl MemoryCredentials {
                 self.consumers.push(c);
             }
         }
+        // Its tokens' keys follow its secret.
+        for i in 0..self.tokens.len() {
+            if self.tokens[i].consumer_id == id {
+                self.keys[i] = self.prepared(&self.tokens[i]);
+            }
+        }
+    }
+
+    fn prepared(&self, t: &TokenRecord) -> Option<PreparedKey> {
+        let c = self
+            .consumers
+            .iter()
+            .rev()
+            .find(|c| c.id == t.consumer_id)?;
+        (t.kind == TokenKind::Access).then(|| PreparedKey::new(&c.secret, &t.secret))
     }
 
     /// Add a token row.
     pub fn add_token(&mut self, t: TokenRecord) {
+        let key = self.prepared(&t);
         match self.token_index.get(&t.token) {
-            Some(&i) => self.tokens[i as usize] = t,
+            Some(&i) => {
+                self.tokens[i as usize] = t;
+                self.keys[i as usize] = key;
+            }
             None => {
                 self.token_index
                     .insert(t.token.clone(), self.tokens.len() as u32);
                 self.tokens.push(t);
+                self.keys.push(key);
             }
         }
     }
@@ -358,6 +429,10 @@ impl CredentialStore for MemoryCredentials {
         self.token_index
             .get(token)
             .map(|&i| self.tokens[i as usize].clone())
+    }
+    fn signing_key(&self, _consumer: &ConsumerRecord, token: &TokenRecord) -> Option<&PreparedKey> {
+        let &i = self.token_index.get(&token.token)?;
+        self.keys.get(i as usize)?.as_ref()
     }
 }
 
@@ -532,12 +607,20 @@ pub(crate) fn check_signature(
     p: &PhpMap,
     consumer_secret: &str,
     token_secret: &str,
+    prepared: Option<&PreparedKey>,
 ) -> Result<(), OAuthError> {
     let collected = params::collect(profile, req, p.clone())?;
     let base = params::base_string(profile, req.method, &collected);
     let method = SignatureMethod::parse(&p.get_str("oauth_signature_method").unwrap_or_default())
         .unwrap_or(SignatureMethod::HmacSha256);
-    let expected = compute(method, &signing_key(consumer_secret, token_secret), &base);
+    let expected = match prepared {
+        Some(k)
+            if method == SignatureMethod::HmacSha256 && k.fits(consumer_secret, token_secret) =>
+        {
+            crypto::b64(&k.key.mac(base.as_bytes()))
+        }
+        _ => compute(method, &signing_key(consumer_secret, token_secret), &base),
+    };
     let received: &[u8] = match p.get("oauth_signature") {
         Some(Val::Str(s)) => s,
         _ => b"",
@@ -575,6 +658,14 @@ pub fn verify(
     if token.revoked {
         return Err(OAuthError::TokenRevoked);
     }
-    check_signature(opts.profile, req, &p, &consumer.secret, &token.secret)?;
+    let prepared = store.signing_key(&consumer, &token);
+    check_signature(
+        opts.profile,
+        req,
+        &p,
+        &consumer.secret,
+        &token.secret,
+        prepared,
+    )?;
     Ok(Some(Verified { consumer, token }))
 }
