@@ -3,10 +3,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export MAGE_POLICY_CORPUS ?= $(abspath ../shared/corpus/magento)
 
-.PHONY: test setup lint test-rust wasm-check test-js test-wasm test-demo fuzz fuzz-smoke bench demo demo-deps pkg fmt clean
+.PHONY: test setup lint test-rust wasm-check test-js test-wasm test-demo check-publish fuzz fuzz-smoke bench demo demo-deps pkg fmt clean
 
 ## Everything: formatting, lints, the wasm32 build of the core, all Rust tests.
-test: setup lint wasm-check test-rust test-wasm test-js test-demo fuzz-smoke
+test: setup lint wasm-check test-rust test-wasm test-js test-demo check-publish fuzz-smoke
 
 ## Idempotent installs: only what is missing is installed.
 setup:
@@ -33,6 +33,10 @@ test-wasm: setup
 ## and CJS) and type-checked.
 test-js: pkg
 	bash scripts/test-js.sh
+
+## Publishable: `cargo package` for each crate, `npm publish --dry-run` for the package.
+check-publish: pkg
+	bash scripts/check-publish.sh
 
 ## Criterion benchmarks (figures in the README's Performance section).
 bench: pkg

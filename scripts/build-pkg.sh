@@ -51,6 +51,7 @@ cp js/entries/node.mjs js/entries/node.cjs js/entries/browser.mjs js/entries/wor
 cp js/types/index.d.ts "$OUT/index.d.ts"
 cp pkg-template/package.json "$OUT/package.json"
 cp pkg-template/README.md "$OUT/README.md"
+cp LICENSE-MIT LICENSE-APACHE "$OUT/"
 
 for t in web node; do
   f="$OUT/dist/$t/mage_policy_bg.wasm"

@@ -27,6 +27,13 @@ echo "tsc --strict: types and example compile"
 # Hostile input at the JS boundary (fast-check) and a create/free soak test.
 MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-policy" node --test js/test-robustness/
 
+# The command line and the JS API answer alike (the CLI built from crates/cli).
+cargo build -q -p mage-policy-cli
+MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-policy" node --test js/test-parity/
+
+# The README's JavaScript examples, run as written against the installed package.
+MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_SCRATCH="$ROOT/$SCRATCH" node --test js/test-readme/
+
 # The package in real workerd (npm `workerd`), served on 127.0.0.1.
 MAGE_POLICY_ROOT="$ROOT" MAGE_POLICY_PKG_DIR="$ROOT/$SCRATCH/node_modules/mage-policy" node --test js/test-workerd/
 

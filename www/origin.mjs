@@ -98,6 +98,8 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', webapiXml, acl
     integrationRole: (id) => (id === INTEGRATION.id ? INTEGRATION.resources : null),
     placeholders: (caller) => (caller.type === 'customer' ? placeholdersFor(caller.id) : null),
   };
+  // One long-lived gateway: keys, credentials and nonces stay in the module.
+  const gateway = engine.gateway(sources);
 
   const publicCustomer = ({ password, ...c }) => c;
   const cartView = (cart) => ({
@@ -202,7 +204,7 @@ export async function startOrigin({ port = 0, host = '127.0.0.1', webapiXml, acl
     const request = { method: req.method, url: url.href, headers: Object.entries(req.headers).map(([k, v]) => [k, String(v)]) };
     let a;
     try {
-      a = engine.authorize(request, sources, bodyText);
+      a = gateway.authorize(request, bodyText);
     } catch (e) {
       return magentoError(res, 400, e.message);
     }

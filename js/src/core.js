@@ -354,6 +354,9 @@ function createApi(wasm) {
 
   // ---- gateway ------------------------------------------------------------------
 
+  // What the user's own callbacks threw: rethrown as it is, not wrapped.
+  const usersErrors = new WeakSet();
+
   const CALLBACKS = ['session', 'customerWebsite', 'adminRole', 'integrationRole', 'placeholders'];
 
   /** The user's functions among the sources. */
@@ -395,6 +398,7 @@ function createApi(wasm) {
         if (isThenable(v)) throw new InputError(`sources.${name} returned a Promise: it must answer synchronously (await the lookup first, then call authorize)`);
         return check(v);
       } catch (e) {
+        if (e !== null && (typeof e === 'object' || typeof e === 'function')) usersErrors.add(e);
         failures.push(e);
         return undefined;
       }
@@ -875,7 +879,7 @@ function createApi(wasm) {
       try {
         return fn.apply(this, args);
       } catch (e) {
-        if (e instanceof MagePolicyError) throw e;
+        if (e instanceof MagePolicyError || usersErrors.has(e)) throw e;
         const what = e instanceof Error ? e.message : typeof e === 'symbol' ? e.toString() : String(e);
         throw new InputError(`invalid argument: ${what}`, { cause: e });
       }

@@ -1,8 +1,9 @@
 // The JS boundary under hostile input (fast-check): every exported function, fed random
 // and hostile values (wrong types, huge strings, undefined, cyclic objects, symbols,
 // BigInts, throwing getters), either returns or throws an Error with a `code` — never a
-// wasm trap, never a poisoned module. And a soak test: 10,000 engines created and freed
-// with flat wasm memory.
+// wasm trap, never a poisoned module — within a time budget per property, and the
+// module's memory stays bounded (a Workers isolate has 128 MB). And a soak test: 10,000
+// engines created and freed with flat wasm memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,11 @@ const sample = {
 const engine = Engine.fromXml(sample);
 const bundle = engine.toBundle();
 const CRYPT_KEY = '8f2c1d9e4b7a60315c9e2f4a7d1b3c5e';
+const gateway = engine.gateway({ jwt: { cryptKey: CRYPT_KEY }, adminRole: () => ['Magento_Customer::customer'], placeholders: { cartId: 1 } });
+// Per property: its runs must finish within this budget (fast-check stops and fails the
+// property past it); the whole suite stays within a minute on a 2-core machine.
+const BUDGET_MS = 2500;
+const MEMORY_LIMIT = 64 << 20;
 
 // Hostile values beside fast-check's `anything`.
 const cyclic = () => { const o = { a: 1 }; o.self = o; o.list = [o]; return o; };
@@ -77,6 +83,10 @@ const calls = {
   'engine.authorize (request)': (a) => engine.authorize({ method: 'POST', url: 'https://s.example/rest/V1/carts/mine/items', headers: a, body: '{}' }, { jwt: { cryptKey: CRYPT_KEY } }),
   'engine.authorize (sources)': (a) => engine.authorize({ method: 'GET', url: 'https://s.example/rest/V1/customers/me', headers: { Authorization: 'Bearer x.y.z' } }, a),
   'engine.identify': (a, b) => engine.identify(a, b),
+  'engine.gateway': (a) => engine.gateway(a).free(),
+  'gateway.authorize': (a, b) => gateway.authorize(a, b),
+  'gateway.authorize (headers)': (a) => gateway.authorize({ method: 'GET', url: 'https://s.example/rest/V1/customers/me', headers: a }),
+  'gateway.authorize (fields)': (a, b, c) => gateway.authorize({ method: a, url: b, headers: { Authorization: c } }, c),
   'oauth.sign': (a, b, c) => oauth.sign(a, b, c),
   'oauth.sign (fields)': (a, b) => oauth.sign({ method: a, url: b }, { consumerKey: a, consumerSecret: b }),
   'oauth.baseString': (a, b, c) => oauth.baseString(a, b, c),
@@ -91,14 +101,26 @@ const calls = {
   'client.can': (a, b) => createClient({ baseUrl: 'https://s.example', engine }).can(a, b),
 };
 
+const timings = [];
 for (const [name, call] of Object.entries(calls)) {
   test(`hostile input: ${name} throws coded Errors only and leaves the module working`, () => {
+    const started = Date.now();
     fc.assert(fc.property(hostile, hostile, hostile, (a, b, c) => {
       survives(() => call(a, b, c));
       canary();
-    }), { numRuns: 150 });
+    }), { numRuns: 150, interruptAfterTimeLimit: BUDGET_MS, markInterruptAsFailure: true });
+    const took = Date.now() - started;
+    timings.push([name, took]);
+    assert.ok(took <= BUDGET_MS + 1000, `${name}: ${took} ms, over the ${BUDGET_MS} ms budget`);
   });
 }
+
+test('hostile input: the module memory stays bounded', () => {
+  const bytes = instance.memory.buffer.byteLength;
+  const slowest = timings.slice().sort((x, y) => y[1] - x[1]).slice(0, 3).map(([n, ms]) => `${n} ${ms} ms`).join(', ');
+  console.log(`wasm memory after the hostile suite: ${(bytes / 1048576).toFixed(1)} MiB; slowest properties: ${slowest}`);
+  assert.ok(bytes <= MEMORY_LIMIT, `wasm memory ${bytes} bytes, over ${MEMORY_LIMIT}`);
+});
 
 test('hostile input: a freed engine refuses politely, twice freed is harmless', () => {
   const e = Engine.fromXml(sample);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { sample, corpus, CK, CS, TK, TS, CRYPT_KEY } from './fixtures.mjs';
 
 export function suite(label, api) {
-  const { Engine, oauth, jwt, createClient, ConfigError, OAuthError, InputError, MagePolicyError } = api;
+  const { Engine, Gateway, Authorized, oauth, jwt, createClient, ConfigError, OAuthError, InputError, MagePolicyError } = api;
 
   test(`${label}: decide on the sample store`, () => {
     const e = Engine.fromXml(sample);
@@ -164,6 +164,115 @@ export function suite(label, api) {
     const noCart = add('PHPSESSID=abc');
     assert.equal(noCart.allowed, false);
     assert.ok(noCart.status >= 400, `no active cart is refused (${noCart.status} ${noCart.body})`);
+    e.free();
+  });
+
+  test(`${label}: gateway — an admin's role from sources.adminRole is honoured on the first request`, () => {
+    const e = Engine.fromXml(sample);
+    const roles = { 1: ['Magento_Customer::customer'], 2: 'all' };
+    const asked = [];
+    const gw = e.gateway({ now: 1700000100, jwt: { cryptKey: CRYPT_KEY }, adminRole: (id) => { asked.push(id); return roles[id] ?? null; } });
+    const bearer = (uid) => ({ Authorization: `Bearer ${jwt.issue({ cryptKey: CRYPT_KEY, uid, type: 'admin', iat: 1700000000 })}` });
+    const get = gw.authorize({ method: 'GET', url: 'https://shop.example.com/rest/V1/customers/12', headers: bearer(1) });
+    assert.ok(get instanceof Authorized);
+    assert.deepEqual([get.status, get.allowed, get.identity.type, get.identity.id, get.identity.via], [200, true, 'admin', 1, 'bearer']);
+    assert.deepEqual(asked, [1], 'the role callback ran once, with the admin id');
+    const del = gw.authorize({ method: 'DELETE', url: 'https://shop.example.com/rest/V1/customers/12', headers: bearer(1) });
+    assert.equal(del.status, 401);
+    assert.equal(del.body, '{"message":"The consumer isn\'t authorized to access %resources.","parameters":{"resources":"Magento_Customer::delete"}}');
+    assert.deepEqual(del.missing, ['Magento_Customer::delete']);
+    assert.equal(gw.authorize({ method: 'DELETE', url: 'https://shop.example.com/rest/V1/customers/12', headers: bearer(2) }).status, 200, '"all" allows');
+    const none = gw.authorize({ method: 'GET', url: 'https://shop.example.com/rest/V1/customers/12', headers: bearer(3) });
+    assert.deepEqual([none.status, none.missing], [401, ['Magento_Customer::customer']], 'no role row: denied');
+    // The same role data given as a map instead of a function.
+    const data = e.gateway({ now: 1700000100, jwt: { cryptKey: CRYPT_KEY }, adminRole: roles });
+    assert.equal(data.authorize({ method: 'GET', url: 'https://shop.example.com/rest/V1/customers/12', headers: bearer(1) }).status, 200);
+    assert.equal(data.authorize({ method: 'DELETE', url: 'https://shop.example.com/rest/V1/customers/12', headers: bearer(1) }).status, 401);
+    gw.free(); data.free(); e.free();
+  });
+
+  test(`${label}: gateway — an OAuth integration's role from sources.integrationRole on the first request`, () => {
+    const e = Engine.fromXml(sample);
+    const credentials = { consumers: { [CK]: { secret: CS, id: 1, integration: { id: 7, active: true } } }, tokens: { [TK]: { secret: TS, consumer: CK, type: 'access' } } };
+    const gw = e.gateway({ now: 1700000100, oauth: { credentials }, integrationRole: (id) => (id === 7 ? ['Magento_CatalogInventory::cataloginventory'] : null) });
+    const signed = (method, url, nonce) => ({ method, url, headers: { Authorization: oauth.sign({ method, url }, { consumerKey: CK, consumerSecret: CS, token: TK, tokenSecret: TS }, { nonce, timestamp: 1700000000 }).authorization } });
+    const ok = gw.authorize(signed('PUT', 'https://shop.example.com/rest/V1/stockItems/MB01', 'i1'));
+    assert.deepEqual([ok.status, ok.allowed, ok.identity.type, ok.identity.id, ok.identity.via], [200, true, 'integration', 7, 'oauth']);
+    const no = gw.authorize(signed('GET', 'https://shop.example.com/rest/V1/customers/12', 'i2'));
+    assert.equal(no.status, 401);
+    assert.deepEqual(no.missing, ['Magento_Customer::customer']);
+    assert.equal(no.body, '{"message":"The consumer isn\'t authorized to access %resources.","parameters":{"resources":"Magento_Customer::customer"}}');
+    const replay = gw.authorize(signed('PUT', 'https://shop.example.com/rest/V1/stockItems/MB01', 'i1'));
+    assert.deepEqual([replay.status, replay.refusal, replay.allowed], [401, 'oauth', false]);
+    assert.equal(replay.body, '{"message":"The nonce is already being used by the consumer with ID %1","parameters":["1"]}');
+    gw.free(); e.free();
+  });
+
+  test(`${label}: gateway — callbacks answer with data, refused when wrong`, () => {
+    const e = Engine.fromXml(sample);
+    const xhr = { method: 'GET', url: 'https://shop.example.com/rest/V1/carts/mine', headers: { Cookie: 'PHPSESSID=abc', 'X-Requested-With': 'XMLHttpRequest' } };
+    const gw = (session) => e.gateway({ now: 1700000100, session, placeholders: { cartId: 9 } });
+    assert.equal(gw((sid) => (sid === 'abc' ? { id: 7 } : null)).authorize(xhr).identity.id, 7);
+    assert.equal(gw({ abc: { id: 7, website: 1 } }).authorize(xhr).identity.id, 7, 'session data as a map');
+    assert.throws(() => gw(async () => ({ id: 7 })).authorize(xhr), (err) => err instanceof InputError && /Promise/.test(err.message));
+    assert.throws(() => gw(() => ({ customerId: 7 })).authorize(xhr), (err) => err instanceof InputError && /\{ id, website\?, emulated\? \}/.test(err.message));
+    assert.throws(() => gw(() => { throw new RangeError('session store down'); }).authorize(xhr), RangeError);
+    assert.throws(() => e.gateway({ adminRole: 'all' }), InputError);
+    assert.throws(() => e.gateway({ jwt: { cryptKey: CRYPT_KEY, algorithm: 'HS256' } }), (err) => err instanceof InputError && /algorithm/.test(err.message));
+    e.free();
+  });
+
+  test(`${label}: gateway — wrong-shaped requests are refused at once`, () => {
+    const e = Engine.fromXml(sample);
+    const gw = e.gateway({});
+    const url = 'https://shop.example.com/rest/V1/products';
+    for (const headers of ['Authorization: Bearer x', 42, new Uint8Array(8), true, Symbol('h')]) {
+      const t0 = Date.now();
+      assert.throws(() => gw.authorize({ method: 'GET', url, headers }), InputError);
+      assert.ok(Date.now() - t0 < 1000);
+    }
+    for (const sources of ['x'.repeat(1 << 20), 42, [], new Uint8Array(4)]) {
+      assert.throws(() => e.gateway(sources), InputError);
+      assert.throws(() => e.authorize({ method: 'GET', url }, sources), InputError);
+    }
+    assert.throws(() => gw.authorize({ method: 'GET', url: `${url}\nX: y` }), InputError);
+    assert.throws(() => gw.authorize({ method: 'GET', url, headers: { 'X-A': 'a\nb' } }), InputError);
+    // Requests shaped like real traffic but too large get the web server's answers.
+    assert.equal(gw.authorize({ method: 'GET', url, headers: { 'X-Big': 'x'.repeat(1 << 20) } }).status, 431);
+    assert.equal(gw.authorize({ method: 'GET', url, headers: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`x-${i}`, 'v'])) }).status, 431);
+    assert.equal(gw.authorize({ method: 'POST', url, headers: { 'Content-Type': 'application/json' } }, 'x'.repeat(4 << 20)).status, 413);
+    assert.equal(gw.authorize({ method: 'GET', url: `https://shop.example.com/rest/V1/${'a'.repeat(1 << 20)}` }).status, 414);
+    gw.free(); e.free();
+  });
+
+  test(`${label}: gateway answers serialise like the command line's, details on demand`, () => {
+    const e = Engine.fromXml(sample);
+    const gw = e.gateway({ now: 1700000100, jwt: { cryptKey: CRYPT_KEY }, placeholders: { cartId: 42 } });
+    const t = jwt.issue({ cryptKey: CRYPT_KEY, uid: 5, type: 'customer', iat: 1700000000 });
+    const a = gw.authorize({ method: 'POST', url: 'https://shop.example.com/rest/V1/carts/mine/items', headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' }, body: '{"cartItem":{"sku":"MH01","qty":1}}' });
+    assert.deepEqual(Object.keys(a.toJSON()), ['status', 'allowed', 'outcome', 'message', 'route', 'params', 'resources', 'missing', 'store', 'processor', 'body', 'refusal', 'requestBody', 'forced', 'identity']);
+    assert.deepEqual(a.forced, [{ name: 'cartItem.quote_id', value: 42 }]);
+    assert.equal(JSON.parse(a.requestBody).cartItem.quote_id, 42);
+    assert.deepEqual(a.store, { code: 'default', id: 1, websiteId: 1 });
+    assert.deepEqual(a.resources, ['self']);
+    assert.equal(a.route.url, '/V1/carts/mine/items');
+    assert.deepEqual(JSON.parse(JSON.stringify(a)).route, { url: '/V1/carts/mine/items', method: 'POST', service: a.route.service });
+    gw.free();
+    assert.throws(() => gw.authorize({ method: 'GET', url: 'https://shop.example.com/rest/V1/products' }), (err) => err.code === 'EFREED');
+    e.free();
+  });
+
+  test(`${label}: roles evicted from the registry never answer for another caller`, () => {
+    const e = Engine.fromXml(sample);
+    const narrow = { type: 'admin', id: 1, resources: ['Magento_Customer::customer'] };
+    assert.equal(e.decide('DELETE', '/rest/V1/customers/1', narrow).status, 401);
+    // Past the registry's bound every handle is forgotten and new ones are given out.
+    for (let i = 0; i < 1100; i++) e.decide('GET', '/rest/V1/products', { type: 'admin', id: 2, resources: ['Magento_Catalog::products', `X::${i}`] });
+    assert.equal(e.decide('DELETE', '/rest/V1/customers/1', { type: 'admin', id: 3, resources: 'all' }).status, 200);
+    assert.equal(e.decide('DELETE', '/rest/V1/customers/1', narrow).status, 401, 'the old principal keeps its own role');
+    assert.deepEqual(e.decide('DELETE', '/rest/V1/customers/1', narrow).missing, ['Magento_Customer::delete']);
+    narrow.resources.push('Magento_Customer::delete');
+    assert.equal(e.decide('DELETE', '/rest/V1/customers/1', narrow).status, 200, 'a changed array is a new role');
     e.free();
   });
 

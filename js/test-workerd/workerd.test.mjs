@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createServer } from 'node:net';
 
 const root = process.env.MAGE_POLICY_ROOT;
@@ -89,4 +90,32 @@ test('workerd: gateway identifies and refuses before the origin', async () => {
   const token = (await fetch(`${base}/jwt`).then((x) => x.json())).token;
   const me = await fetch(`${base}/rest/default/V1/customers/me`, { headers: { authorization: `Bearer ${token}` } }).then((x) => x.json());
   assert.deepEqual([me.forwarded, me.identity.via, me.identity.id], [true, 'bearer', 5]);
+});
+
+test('workerd: gateway — an admin JWT with adminRole, allowed on the first request', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const token = (await fetch(`${base}/jwt?type=admin&uid=1&iat=${now}`).then((x) => x.json())).token;
+  const call = (method, path) => fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'X-Test-Gateway': '1' } }).then((x) => x.json());
+  const get = await call('GET', '/rest/V1/customers/12');
+  assert.deepEqual([get.status, get.allowed, get.identity.type, get.identity.id], [200, true, 'admin', 1]);
+  const del = await call('DELETE', '/rest/V1/customers/12');
+  assert.equal(del.status, 401);
+  assert.deepEqual(del.missing, ['Magento_Customer::delete']);
+  assert.equal(del.body, '{"message":"The consumer isn\'t authorized to access %resources.","parameters":{"resources":"Magento_Customer::delete"}}');
+});
+
+test('workerd: gateway — an OAuth integration with integrationRole, allowed on the first request', async () => {
+  const { oauth } = await import(pathToFileURL(join(pkg, 'dist/node.mjs')).href);
+  const creds = { consumerKey: 'a'.repeat(32), consumerSecret: 'c'.repeat(32), token: 'b'.repeat(32), tokenSecret: 'd'.repeat(32) };
+  const call = (method, path, nonce) => {
+    const url = `${base}${path}`;
+    const { authorization } = oauth.sign({ method, url }, creds, { nonce });
+    return fetch(url, { method, headers: { authorization, 'X-Test-Gateway': '1' } }).then((x) => x.json());
+  };
+  const ok = await call('PUT', '/rest/V1/stockItems/MB01', `w-ok-${Date.now()}`);
+  assert.deepEqual([ok.status, ok.allowed, ok.identity.type, ok.identity.id, ok.identity.via], [200, true, 'integration', 7, 'oauth']);
+  const no = await call('GET', '/rest/V1/customers/12', `w-no-${Date.now()}`);
+  assert.equal(no.status, 401);
+  assert.deepEqual(no.missing, ['Magento_Customer::customer']);
+  assert.equal(no.body, '{"message":"The consumer isn\'t authorized to access %resources.","parameters":{"resources":"Magento_Customer::customer"}}');
 });

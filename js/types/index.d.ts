@@ -60,6 +60,17 @@ export interface XmlFile {
   xml: string;
 }
 
+export interface Limits {
+  /** 414 beyond (default 8 KiB). */
+  maxPathBytes?: number;
+  /** 431 beyond (default 16 KiB). */
+  maxHeaderBytes?: number;
+  /** 431 beyond (default 100). */
+  maxHeaders?: number;
+  /** 413 beyond (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
 export interface EngineOptions {
   webapi: Array<XmlFile | string>;
   acl?: Array<XmlFile | string>;
@@ -73,6 +84,7 @@ export interface EngineOptions {
   defaultStore?: string;
   basePath?: string;
   accountShare?: 'website' | 'global';
+  limits?: Limits;
 }
 
 export interface Diagnostic {
@@ -116,23 +128,44 @@ export interface OAuthCredentialsFile {
 
 export type OAuthProfile = 'rfc5849' | 'magento-2.4.7' | 'magento-2.4.8';
 
+/**
+ * What a gateway identifies callers with, read once when the gateway is made
+ * (`engine.gateway(sources)`). `session`, `customerWebsite`, `adminRole`,
+ * `integrationRole` and `placeholders` each take a synchronous function that answers
+ * with data — or the answers themselves, keyed by id. Unknown members are refused.
+ */
 export interface Sources {
-  /** Unix seconds (default: now). */
-  now?: number;
-  jwt?: { cryptKey: string; alg?: 'HS256' | 'HS384' | 'HS512'; revoked?: Array<{ userType: number; id: number; before: number }> };
-  /** Session cookie value → the logged-in customer, or null. */
-  session?: (sessionId: string) => SessionCustomer | null | undefined;
+  /** Unix seconds, or a function giving them (default: the clock, at each request). */
+  now?: number | (() => number);
+  jwt?: { cryptKey: string; alg?: JwtAlg; revoked?: Revocation[] };
+  /** Session cookie value → the logged-in customer, or null. Must not return a Promise: await the lookup first. */
+  session?: ((sessionId: string) => SessionCustomer | null | undefined) | Record<string, SessionCustomer>;
+  /** The session cookie's name (default `PHPSESSID`). */
   sessionCookie?: string;
+  /** `web/secure/offloader_header` (default `X-Forwarded-Proto`). */
+  offloaderHeader?: string;
   oauth?: { profile?: OAuthProfile; credentials: OAuthCredentialsFile };
-  customerWebsite?: (customerId: number) => number | null | undefined;
-  adminRole?: (adminId: number) => 'all' | string[] | null | undefined;
-  integrationRole?: (integrationId: number) => 'all' | string[] | null | undefined;
+  customerWebsite?: ((customerId: number) => number | null | undefined) | Record<string, number>;
+  /** An admin's role as the resources ticked in it (`"all"`), or null for no role. */
+  adminRole?: ((adminId: number) => RoleResources | null | undefined) | Record<string, RoleResources>;
+  /** An integration's permissions, as for `adminRole`. */
+  integrationRole?: ((integrationId: number) => RoleResources | null | undefined) | Record<string, RoleResources>;
   /**
    * Values for %customer_group_id%, %customer_website_id%, %customer_store_id%, %cart_id%
    * (`cartId: false`: no active cart) — or a function of the identified caller returning
    * them, called at most once and only when the route forces a parameter.
    */
   placeholders?: Placeholders | ((caller: { type: Principal['type']; id: number }) => Placeholders | null | undefined);
+}
+
+export type RoleResources = 'all' | string[];
+export type JwtAlg = 'HS256' | 'HS384' | 'HS512';
+export interface Revocation {
+  /** 1 integration, 2 admin, 3 customer. */
+  userType: 1 | 2 | 3;
+  id: number;
+  /** Tokens issued at or before this Unix time are refused. */
+  before: number;
 }
 
 export interface Placeholders {
@@ -150,21 +183,50 @@ export interface Identity {
   needsOrigin: boolean;
 }
 
-export interface Authorization {
-  status: number;
-  allowed: boolean;
-  outcome: Outcome;
-  message: string | null;
+export type Refusal = 'headers-too-large' | 'body-too-large' | 'oauth' | 'undecodable' | 'forced';
+
+/**
+ * The answer for one request. `JSON.stringify` gives the same JSON as
+ * `mage-policy authorize`; the decision's details are derived on first use.
+ */
+export declare class Authorized {
+  private constructor();
+  readonly status: number;
+  readonly allowed: boolean;
+  readonly outcome: Outcome;
+  readonly route: RouteInfo | null;
   /** Magento's JSON body for a refusal. */
-  body: string | null;
+  readonly body: string | null;
+  /** Why a request the decision alone would allow is refused. */
+  readonly refusal: Refusal | null;
   /** The request body with forced parameters applied (JSON), when rewritten. */
-  requestBody: string | null;
-  forced: Array<{ name: string; value: unknown }> | null;
-  identity: Identity | null;
-  route: { url: string; method: string; service: string } | null;
-  params: Record<string, string>;
-  resources: string[];
-  missing: string[];
+  readonly requestBody: string | null;
+  readonly forced: Array<{ name: string; value: unknown }>;
+  /** Who called, when the route needed to know. */
+  readonly identity: Identity | null;
+  readonly message: string | null;
+  readonly parameters: { resources: string } | null;
+  readonly params: Record<string, string>;
+  readonly leftover: Record<string, string>;
+  readonly resources: string[];
+  readonly missing: string[];
+  readonly store: StoreInfo;
+  readonly processor: 'sync' | 'async' | 'async-bulk' | 'schema' | null;
+  toJSON(): Record<string, unknown>;
+}
+
+/**
+ * An edge's long-lived handle (`engine.gateway(sources)`): keys, credentials, the
+ * nonces they used, revocations and roles live in the module; per request only the
+ * request crosses.
+ */
+export declare class Gateway {
+  private constructor();
+  /** Identify, decide and force parameters for one request; synchronous. */
+  authorize(request: RequestLike, bodyText?: string): Authorized;
+  /** Refuse tokens of (userType, id) issued at or before `before` from now on. */
+  revoke(userType: 1 | 2 | 3, id: number, before: number): void;
+  free(): void;
 }
 
 export declare class Engine {
@@ -178,7 +240,10 @@ export declare class Engine {
   aclTree(): AclNode[];
   diagnostics(): Diagnostic[];
   toBundle(): Uint8Array;
-  authorize(request: RequestLike, sources?: Sources, bodyText?: string): Authorization;
+  /** A long-lived gateway for an edge. */
+  gateway(sources?: Sources): Gateway;
+  /** A convenience over a gateway kept per sources object (and per equal sources). */
+  authorize(request: RequestLike, sources?: Sources, bodyText?: string): Authorized;
   identify(request: RequestLike, sources?: Sources, bodyText?: string): Identity;
   free(): void;
 }
@@ -216,7 +281,9 @@ export interface Signed {
 }
 
 export interface VerifyRequest extends SignRequest {
+  /** The Authorization header (else read from `headers`). */
   authorization?: string;
+  headers?: RequestLike['headers'];
 }
 
 export interface Verified {
@@ -227,8 +294,9 @@ export interface Verified {
 }
 
 export declare class OAuthVerifier {
-  constructor(profile: OAuthProfile, credentials: OAuthCredentialsFile);
-  verify(request: VerifyRequest, now?: number): Verified;
+  constructor(profile: OAuthProfile | undefined, credentials: OAuthCredentialsFile);
+  /** A plain request, or a Fetch `Request` with its body text as `bodyText`. */
+  verify(request: VerifyRequest | Request, now?: number, bodyText?: string): Verified;
   free(): void;
 }
 
@@ -256,8 +324,8 @@ export interface JwtDecoded {
 }
 
 export declare const jwt: {
-  issue(options: { cryptKey: string; uid: number; type: 'customer' | 'admin' | 'integration'; iat?: number; ttlMinutes?: number; alg?: 'HS256' | 'HS384' | 'HS512' }): string;
-  verify(token: string, options: { cryptKey: string; alg?: 'HS256' | 'HS384' | 'HS512'; now?: number; revoked?: Array<{ userType: number; id: number; before: number }> }): JwtVerified;
+  issue(options: { cryptKey: string; uid: number; type: 'customer' | 'admin' | 'integration'; iat?: number; ttlMinutes?: number; alg?: JwtAlg }): string;
+  verify(token: string, options: { cryptKey: string; alg?: JwtAlg; now?: number; revoked?: Revocation[] }): JwtVerified;
   /** Unverified: never use it to decide access. */
   decode(token: string, now?: number): JwtDecoded;
 };
@@ -281,6 +349,7 @@ export declare function createClient(options: {
 }): Client;
 
 export declare class MagePolicyError extends Error {
+  /** `EINPUT`, `ECONFIG`, `EBUNDLE`, `EOAUTH`, `EJWT`, `EFREED`, `ESTALE`, `EINTERNAL`. */
   readonly code: string;
 }
 export declare class ConfigError extends MagePolicyError {

@@ -7,7 +7,17 @@ import acl from 'sample-acl.xml';
 const engine = Engine.fromXml({ webapi: [{ name: 'webapi.xml', xml: webapi }], acl: [{ name: 'acl.xml', xml: acl }] });
 const CRYPT_KEY = '8f2c1d9e4b7a60315c9e2f4a7d1b3c5e';
 const CK = 'a'.repeat(32), CS = 'c'.repeat(32), TK = 'b'.repeat(32), TS = 'd'.repeat(32);
-const verifier = new oauth.Verifier('magento-2.4.7', { consumers: { [CK]: { secret: CS } }, tokens: { [TK]: { secret: TS, consumer: CK, type: 'access' } } });
+const credentials = { consumers: { [CK]: { secret: CS, id: 1, integration: { id: 7, active: true } } }, tokens: { [TK]: { secret: TS, consumer: CK, type: 'access' } } };
+const verifier = new oauth.Verifier('magento-2.4.7', credentials);
+// A long-lived gateway, as an edge keeps one: roles come from callbacks that answer
+// with resource lists (here from constants; an edge would read its store snapshot).
+const ADMIN_ROLES = { 1: ['Magento_Customer::customer'] };
+const gateway = engine.gateway({
+  jwt: { cryptKey: CRYPT_KEY },
+  oauth: { credentials },
+  adminRole: (id) => ADMIN_ROLES[id] ?? null,
+  integrationRole: (id) => (id === 7 ? ['Magento_CatalogInventory::cataloginventory'] : null),
+});
 
 export default {
   async fetch(request) {
@@ -18,7 +28,10 @@ export default {
       return json({ status: d.status, allowed: d.allowed, route: d.route && d.route.url, body: d.body });
     }
     if (url.pathname === '/jwt') {
-      const token = jwt.issue({ cryptKey: CRYPT_KEY, uid: 5, type: 'customer', iat: 1700000000 });
+      const type = url.searchParams.get('type') || 'customer';
+      const uid = Number(url.searchParams.get('uid') || 5);
+      const iat = Number(url.searchParams.get('iat') || 1700000000);
+      const token = jwt.issue({ cryptKey: CRYPT_KEY, uid, type, iat });
       return json({ token, verified: jwt.verify(token, { cryptKey: CRYPT_KEY, now: 1700000100 }) });
     }
     if (url.pathname === '/oauth') {
@@ -29,6 +42,11 @@ export default {
       } catch (e) {
         return json({ signature: s.signature, error: { name: e.name, code: e.code, status: e.status, message: e.message } });
       }
+    }
+    if (url.pathname.startsWith('/rest/') && request.headers.get('X-Test-Gateway')) {
+      // The edge's whole request through the long-lived gateway.
+      const a = gateway.authorize(request, request.method === 'GET' ? undefined : await request.text());
+      return json({ status: a.status, allowed: a.allowed, body: a.body, missing: a.missing, identity: a.identity }, 200);
     }
     if (url.pathname.startsWith('/rest/')) {
       // An edge gateway: identify + decide the incoming request itself.

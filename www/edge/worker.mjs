@@ -63,7 +63,9 @@ async function prefetch(request, env) {
   return sid;
 }
 
-const sources = {
+// The edge's long-lived gateway: the JWT key, OAuth credentials (and their nonces)
+// and the roles stay in the module; the callbacks answer from the caches above.
+const gateway = engine.gateway({
   jwt: { cryptKey: CRYPT_KEY },
   sessionCookie: SESSION_COOKIE,
   session: (sid) => sessions.get(sid)?.value ?? null,
@@ -71,7 +73,7 @@ const sources = {
   customerWebsite: () => 1,
   integrationRole: (id) => (id === INTEGRATION.id ? INTEGRATION.resources : null),
   placeholders: (caller) => (caller.type === 'customer' ? placeholderCache.get(caller.id)?.value ?? null : null),
-};
+});
 
 async function forward(request, env, body, kind = 'forwarded') {
   const url = new URL(request.url);
@@ -93,7 +95,7 @@ async function rest(request, env) {
   await prefetch(request, env);
   let a;
   try {
-    a = engine.authorize({ method: request.method, url: request.url, headers: request.headers }, sources, body);
+    a = gateway.authorize(request, body);
   } catch (e) {
     note('edge', request.method, url.pathname, 400, 'error');
     return new Response(JSON.stringify({ message: e.message }), { status: 400, headers: { 'Content-Type': 'application/json' } });
