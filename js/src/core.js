@@ -403,12 +403,20 @@ function createApi(wasm) {
         return undefined;
       }
     };
+    // A role callback usually answers with the same array again (its data): its JSON
+    // is kept, and used once the ids are checked to be the ones it had.
+    const keys = new WeakMap();
     const role = (name) => (id) => call(name, [id], (v) => {
       if (v === undefined || v === null) return undefined;
-      if (v !== 'all' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+      if (v === 'all') return '"all"';
+      const seen = Array.isArray(v) ? keys.get(v) : undefined;
+      if (seen && seen.ids.length === v.length && seen.ids.every((x, i) => x === v[i])) return seen.key;
+      if (!(Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
         throw new InputError(`sources.${name} must return "all", an array of ACL ids, or null`);
       }
-      return JSON.stringify(v);
+      const key = JSON.stringify(v);
+      keys.set(v, { ids: v.slice(), key });
+      return key;
     });
     const callbacks = {
       session: (sid) => call('session', [sid], (v) => {
