@@ -163,6 +163,12 @@ impl JwtAlg {
     }
 }
 
+impl std::fmt::Display for JwtAlg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl std::str::FromStr for JwtAlg {
     type Err = JwtError;
     fn from_str(s: &str) -> Result<Self, JwtError> {

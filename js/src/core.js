@@ -109,11 +109,20 @@ function createApi(wasm) {
 
   // ---- engine --------------------------------------------------------------------
 
-  // In the order of mage_policy::boundary::OUTCOMES (the packed decision carries the
-  // index).
-  const OUTCOMES = ['allowed', 'not-rest', 'method-not-allowed', 'not-processable', 'no-route',
-    'unauthorized', 'https-required', 'not-modelled', 'too-long'];
-  const KINDS = { guest: 0, customer: 1, admin: 2, integration: 3 };
+  // The names behind the engine's positional codes (outcomes, refusals, identity
+  // sources, principal kinds), read from the module once it is ready: no list is kept
+  // here by hand.
+  let OUTCOMES = null;
+  let REFUSALS = null;
+  let VIAS = null;
+  let KIND_NAMES = null;
+  let KINDS = null;
+  function loadNames() {
+    if (OUTCOMES) return;
+    const n = JSON.parse(wasm.names());
+    ({ outcomes: OUTCOMES, refusals: REFUSALS, vias: VIAS, kinds: KIND_NAMES } = n);
+    KINDS = new Map(KIND_NAMES.map((k, i) => [k, i]));
+  }
   // The engine's role handles by resource list (its JSON text). A handle the engine
   // no longer knows is answered as "stale" and registered again; bounded like the
   // engine's own registry.
@@ -165,6 +174,7 @@ function createApi(wasm) {
   class Engine {
     constructor(inner) {
       if (!inner) throw new InputError('use Engine.fromXml(...) or Engine.fromBundle(...)');
+      loadNames();
       this._handle = inner;
       this._roles = new Map();
       this._rolesByList = new WeakMap();
@@ -225,7 +235,7 @@ function createApi(wasm) {
       let p = principal;
       if (p === undefined || p === null) p = { type: 'guest' };
       requireObject(p, 'principal', '{ type: "customer", id: 5 }');
-      const kind = KINDS[p.type];
+      const kind = KINDS.get(p.type);
       if (kind === undefined) throw new InputError(`unknown principal type ${JSON.stringify(String(p.type))} (guest, customer, admin, integration)`);
       const id = p.id === undefined ? 0 : p.id;
       if (kind > 0 && !(typeof id === 'number' && Number.isSafeInteger(id) && id >= 0)) throw new InputError('principal.id must be a whole number');
@@ -506,10 +516,6 @@ function createApi(wasm) {
     return s;
   }
 
-  const VIAS = ['bearer', 'session', 'oauth', 'guest'];
-  const REFUSALS = ['headers-too-large', 'body-too-large', 'oauth', 'undecodable', 'forced'];
-  const KIND_NAMES = ['guest', 'customer', 'admin', 'integration'];
-
   /**
    * The answer for one request. What an edge reads on every request is read at once
    * (allowed, status, outcome, route, body, requestBody, refusal, forced, identity);
@@ -525,27 +531,32 @@ function createApi(wasm) {
     #detail = null;
     constructor(gateway, method, url, packed) {
       const h = gateway._handle;
-      const info = h.info();
+      const numbers = gateway._numbers();
+      const info = numbers[0];
       this.status = packed & 0x3ff;
       this.outcome = OUTCOMES[(packed >>> 10) & 0xf];
       const refusal = info & 7;
       this.allowed = this.outcome === 'allowed' && refusal === 0;
       const route = packed >>> 14;
       this.route = route > 0 ? gateway._engine._route(route - 1) : null;
-      this.body = info & 0x800 ? h.text(0) : null;
-      this.requestBody = info & 0x1000 ? h.text(1) : null;
+      // The texts present, in one crossing: body, request body, forced, notes.
+      const texts = info & 0x7800 ? h.texts().split('\u0000') : null;
+      let t = 0;
+      this.body = info & 0x800 ? texts[t++] : null;
+      this.requestBody = info & 0x1000 ? texts[t++] : null;
       this.refusal = refusal > 0 ? REFUSALS[refusal - 1] : null;
-      this.#forced = info & 0x2000 ? h.text(2) : '[]';
+      this.#forced = info & 0x2000 ? texts[t++] : '[]';
+      const notes = info & 0x4000 ? JSON.parse(texts[t++]) : [];
       const kind = (info >>> 3) & 3;
       const via = (info >>> 5) & 7;
-      const id = kind > 0 ? h.id() : 0;
+      const id = numbers[1];
       this.identity = via > 0
-        ? { type: KIND_NAMES[kind], id, via: VIAS[via - 1], notes: info & 0x4000 ? JSON.parse(h.text(3)) : [], needsOrigin: (info & 0x100) !== 0 }
+        ? { type: KIND_NAMES[kind], id, via: VIAS[via - 1], notes, needsOrigin: (info & 0x100) !== 0 }
         : null;
       this.#gateway = gateway;
       this.#method = method;
       this.#url = url;
-      this.#p = [kind, id, kind === 1 ? h.website() : NaN, ((info >>> 9) & 1) | (info & 0x400 ? 2 : 0), kind >= 2 ? h.role() : 0];
+      this.#p = [kind, id, kind === 1 ? numbers[2] : NaN, ((info >>> 9) & 1) | (info & 0x400 ? 2 : 0), numbers[3]];
     }
     _detail() {
       if (!this.#detail) this.#detail = this.#gateway._decision(this.#method, this.#url, this.#p);
@@ -646,6 +657,14 @@ function createApi(wasm) {
         throw e;
       }
       return new Authorized(this, method, url, packed);
+    }
+
+    /** The last answer's numbers, read from the module's memory. */
+    _numbers() {
+      if (!this._numbersView || this._numbersView.buffer !== wasmBytes().buffer) {
+        this._numbersView = new Float64Array(wasmBytes().buffer, this._handle.answerNumbers(), 4);
+      }
+      return this._numbersView;
     }
 
     _decision(method, url, p) {

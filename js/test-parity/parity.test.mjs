@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -113,4 +113,16 @@ test('routes: the CLI and engine.routes give the same JSON', () => {
     assert.deepEqual(engine.routes(p).map((r) => JSON.stringify(r)), out, JSON.stringify(p));
   }
   engine.free();
+});
+
+test('types: the TypeScript unions list exactly the engine names', async () => {
+  const glue = await import(pathToFileURL(join(pkg, 'dist/web/mage_policy.js')).href);
+  glue.initSync({ module: readFileSync(join(pkg, 'dist/web/mage_policy_bg.wasm')) });
+  const names = JSON.parse(glue.names());
+  const dts = readFileSync(join(pkg, 'index.d.ts'), 'utf8');
+  const union = (re) => [...(dts.match(re) || [''])[0].matchAll(/'([a-z0-9-]+)'/g)].map((m) => m[1]);
+  assert.deepEqual(union(/export type Outcome =[^;]*;/), names.outcomes);
+  assert.deepEqual(union(/export type Refusal =[^;]*;/), names.refusals);
+  assert.deepEqual(union(/via: [^;]*;/), names.vias);
+  assert.deepEqual(union(/export interface Identity \{\s*type: [^;]*;/), names.kinds);
 });

@@ -191,6 +191,19 @@ pub const REFUSALS: [&str; 5] = [
     "forced",
 ];
 
+/// The names behind the positional codes, as JSON (`{"outcomes","refusals","vias",
+/// "kinds"}`): the JS layer reads them once, so that no list is kept twice.
+pub fn names() -> String {
+    let outcomes: Vec<&str> = super::OUTCOMES.iter().map(|o| o.name()).collect();
+    serde_json::json!({
+        "outcomes": outcomes,
+        "refusals": REFUSALS,
+        "vias": VIAS,
+        "kinds": super::principal::KINDS,
+    })
+    .to_string()
+}
+
 /// An authorized request as numbers and the few texts an edge reads on every request
 /// — what the JS layer's `gateway.authorize` takes across the boundary instead of
 /// JSON (the decision's details are derived again on demand, by

@@ -81,6 +81,12 @@ impl Profile {
     }
 }
 
+impl std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl std::str::FromStr for Profile {
     type Err = OAuthError;
     fn from_str(s: &str) -> Result<Self, OAuthError> {

@@ -35,15 +35,15 @@ pub enum JwtCommand {
         #[arg(long, default_value_t = DEFAULT_TTL_MINUTES)]
         ttl_minutes: i64,
         /// Algorithm.
-        #[arg(long, default_value = "HS256")]
-        alg: String,
+        #[arg(long, default_value_t = JwtAlg::default())]
+        alg: JwtAlg,
     },
     /// Verify tokens read one per line; one JSON line out per token.
     Verify {
         #[arg(long)]
         crypt_key: String,
-        #[arg(long, default_value = "HS256")]
-        alg: String,
+        #[arg(long, default_value_t = JwtAlg::default())]
+        alg: JwtAlg,
         /// Current time, Unix seconds.
         #[arg(long)]
         now: i64,
@@ -82,8 +82,8 @@ pub enum OAuthCommand {
     Sign(SignArgs),
     /// Verify request lines `{"method","url","headers":{…},"body","contentType"}`.
     Verify {
-        #[arg(long, default_value = "magento-2.4.7")]
-        profile: String,
+        #[arg(long, default_value_t = Profile::default())]
+        profile: Profile,
         /// Consumers and tokens (JSON, see the README).
         #[arg(long)]
         consumers: PathBuf,
@@ -93,15 +93,15 @@ pub enum OAuthCommand {
     },
     /// Print the base string the verifier computes for request lines (as for verify).
     BaseString {
-        #[arg(long, default_value = "magento-2.4.7")]
-        profile: String,
+        #[arg(long, default_value_t = Profile::default())]
+        profile: Profile,
     },
 }
 
 #[derive(Args)]
 pub struct SignArgs {
-    #[arg(long, default_value = "magento-2.4.7")]
-    profile: String,
+    #[arg(long, default_value_t = Profile::default())]
+    profile: Profile,
     #[arg(long)]
     consumer_key: String,
     #[arg(long)]
@@ -140,7 +140,7 @@ pub fn jwt(cmd: &JwtCommand) -> Result<bool, Fail> {
             ttl_minutes,
             alg,
         } => {
-            let alg: JwtAlg = alg.parse()?;
+            let alg = *alg;
             let t = jwt.issue(crypt_key, alg, kind.name(), *uid, *iat, Some(*ttl_minutes))?;
             println!("{t}");
             Ok(true)
@@ -151,7 +151,7 @@ pub fn jwt(cmd: &JwtCommand) -> Result<bool, Fail> {
             now,
             revoked,
         } => {
-            let alg: JwtAlg = alg.parse()?;
+            let alg = *alg;
             let mut list = RevocationList::default();
             for r in revoked {
                 let parts: Vec<&str> = r.split(':').collect();
@@ -217,7 +217,7 @@ fn parse_line(line: &str) -> Result<RequestLine, String> {
 pub fn oauth(cmd: &OAuthCommand) -> Result<bool, Fail> {
     match cmd {
         OAuthCommand::Sign(a) => {
-            let profile: Profile = a.profile.parse()?;
+            let profile = a.profile;
             let method = SignatureMethod::parse(&a.method)
                 .ok_or_else(|| Fail(format!("unknown --method {}", a.method)))?;
             let creds = ClientCredentials {
@@ -259,7 +259,7 @@ pub fn oauth(cmd: &OAuthCommand) -> Result<bool, Fail> {
             consumers,
             now,
         } => {
-            let profile: Profile = profile.parse()?;
+            let profile = *profile;
             let text = std::fs::read_to_string(consumers)
                 .map_err(|e| Fail(format!("cannot read {}: {e}", consumers.display())))?;
             let store = MemoryCredentials::from_json(&text).map_err(Fail)?;
@@ -283,7 +283,7 @@ pub fn oauth(cmd: &OAuthCommand) -> Result<bool, Fail> {
             })
         }
         OAuthCommand::BaseString { profile } => {
-            let profile: Profile = profile.parse()?;
+            let profile = *profile;
             lines::each(|_, line| {
                 let r = parse_line(line)?;
                 let header = r

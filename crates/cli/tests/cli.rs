@@ -415,3 +415,80 @@ fn an_unknown_principal_type_is_an_error_not_a_guest_or_a_user() {
         "the error names the unknown type: {text}"
     );
 }
+
+#[test]
+fn authorize_reads_whole_requests_with_sources_from_flags() {
+    let (code, token, err) = run(
+        &[
+            "jwt",
+            "issue",
+            "--crypt-key",
+            "8f2c1d9e4b7a60315c9e2f4a7d1b3c5e",
+            "--uid",
+            "1",
+            "--type",
+            "admin",
+            "--iat",
+            "1700000000",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut args: Vec<String> = [
+        "authorize",
+        "--crypt-key",
+        "8f2c1d9e4b7a60315c9e2f4a7d1b3c5e",
+        "--admin-role",
+        "1=Magento_Customer::customer",
+        "--session",
+        "abc=7:1",
+        "--now",
+        "1700000100",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(sample());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let auth = format!("Bearer {}", token.trim());
+    let input = [
+        serde_json::json!({"method":"GET","url":"https://shop.example.com/rest/V1/customers/12","headers":{"Authorization": auth}}),
+        serde_json::json!({"method":"DELETE","url":"https://shop.example.com/rest/V1/customers/12","headers":[["Authorization", auth]]}),
+        serde_json::json!({"method":"GET","url":"https://shop.example.com/rest/V1/carts/mine","headers":{"Cookie":"PHPSESSID=abc","X-Requested-With":"XMLHttpRequest"}}),
+        serde_json::json!({"url":"https://shop.example.com/rest/V1/directory/countries"}),
+    ]
+    .iter()
+    .map(|v| v.to_string())
+    .collect::<Vec<_>>()
+    .join("\n")
+        + "\nnot json\n";
+    let (code, out, _) = run(&args, &input);
+    assert_eq!(code, 2, "a line that cannot be read makes the run exit 2");
+    let v = lines(&out);
+    assert_eq!(v[0]["status"], 200);
+    assert_eq!(v[0]["identity"]["type"], "admin");
+    assert_eq!(v[1]["status"], 401);
+    assert_eq!(
+        v[1]["missing"],
+        serde_json::json!(["Magento_Customer::delete"])
+    );
+    assert_eq!(v[2]["identity"]["id"], 7);
+    assert_eq!(v[3]["status"], 200);
+    assert_eq!(v[3]["identity"], Value::Null);
+    assert_eq!(v[4]["error"]["line"], 5);
+    // Sources of the wrong shape are a usage error that names the member.
+    let dir = std::env::temp_dir().join(format!("mp-cli-src-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("sources.json");
+    std::fs::write(&f, r#"{"jwt":{"cryptKey":"k","algorithm":"HS256"}}"#).unwrap();
+    let mut args = vec![
+        "authorize".to_string(),
+        "--sources".into(),
+        f.display().to_string(),
+    ];
+    args.extend(sample());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, _, err) = run(&args, "");
+    assert_eq!(code, 2);
+    assert!(err.contains("algorithm"), "{err}");
+}

@@ -240,6 +240,9 @@ impl gateway::Callbacks for JsCallbacks<'_> {
 pub struct Gateway {
     state: GatewayState,
     last: Answer,
+    /// The last answer's numbers — info, id, website, role — where the JS layer reads
+    /// them straight from the module's memory (`answer` gives the address).
+    numbers: Box<[f64; 4]>,
     /// Where the JS layer writes each request (`TextEncoder.encodeInto`, which is
     /// several times faster than passing a long string through the generated glue).
     input: Vec<u8>,
@@ -263,6 +266,7 @@ impl Gateway {
             state: GatewayState::from_json(Arc::clone(engine.state.policy()), sources)
                 .map_err(fail)?,
             last: Answer::default(),
+            numbers: Box::new([0.0; 4]),
             input: Vec::new(),
         })
     }
@@ -312,56 +316,36 @@ impl Gateway {
             .state
             .answer(&req, now as i64, &JsCallbacks(callbacks))
             .map_err(fail)?;
+        *self.numbers = [
+            f64::from(self.last.info),
+            self.last.id as f64,
+            f64::from(self.last.website),
+            self.last.role as f64,
+        ];
         Ok(self.last.packed)
     }
 
-    /// Authorize one request (`gateway::request_lines`): the packed decision; the rest
-    /// of the answer through the getters below.
-    pub fn authorize(
-        &mut self,
-        request: &str,
-        body: Option<String>,
-        now: f64,
-        callbacks: &Callbacks,
-    ) -> Result<u32, JsValue> {
-        let req = gateway::request_lines(request, body.as_deref())
-            .ok_or_else(|| fail(InputError::new("request", "expected method and URL lines")))?;
-        self.last = self
-            .state
-            .answer(&req, now as i64, &JsCallbacks(callbacks))
-            .map_err(fail)?;
-        Ok(self.last.packed)
+    /// The address of the last answer's numbers: `[info, id, website, role]` as f64.
+    #[wasm_bindgen(js_name = answerNumbers)]
+    pub fn answer_numbers(&self) -> u32 {
+        self.numbers.as_ptr() as u32
     }
 
-    /// The last answer's flags (`output::Answer::info`).
-    pub fn info(&self) -> u32 {
-        self.last.info
-    }
-
-    /// The last answer's user id.
-    pub fn id(&self) -> f64 {
-        self.last.id as f64
-    }
-
-    /// The last answer's customer website.
-    pub fn website(&self) -> u32 {
-        self.last.website
-    }
-
-    /// The last answer's role handle.
-    pub fn role(&self) -> f64 {
-        self.last.role as f64
-    }
-
-    /// The last answer's texts: 0 Magento's body, 1 the request body, 2 forced (JSON),
-    /// 3 notes (JSON).
-    pub fn text(&mut self, which: u8) -> Option<String> {
-        match which {
-            0 => self.last.body.take(),
-            1 => self.last.request_body.take(),
-            2 => self.last.forced.take(),
-            _ => self.last.notes.take(),
-        }
+    /// The last answer's texts that are present (see `info`), in the order body,
+    /// request body, forced, notes, joined by NUL (none of them contains one: all are
+    /// JSON, which escapes it).
+    pub fn texts(&mut self) -> String {
+        let l = &mut self.last;
+        [
+            l.body.take(),
+            l.request_body.take(),
+            l.forced.take(),
+            l.notes.take(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\u{0}")
     }
 
     /// The decision of an authorized request as JSON (`undefined`: stale role).
@@ -444,6 +428,12 @@ impl OAuthSigner {
         )
         .map_err(fail)
     }
+}
+
+/// The names behind the positional codes (`output::names`).
+#[wasm_bindgen]
+pub fn names() -> String {
+    output::names()
 }
 
 /// The base string for a request and its protocol parameters.
