@@ -3,11 +3,12 @@
 //! [guest|customer|forced|oauth]`. The JS layer's `gateway.authorize` runs this code.
 use std::sync::Arc;
 
+mod common;
+
 use mage_policy::boundary::gateway::{Gateway, NoCallbacks};
 use mage_policy::identity::HttpRequest;
 use mage_policy::oauth::{self, ClientCredentials, Profile, SignOptions, SignedRequest};
 use mage_policy::token::{self, JwtKey, UserKind};
-use mage_policy::Policy;
 
 const CRYPT_KEY: &str = "8f2c1d9e4b7a60315c9e2f4a7d1b3c5e";
 
@@ -15,24 +16,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let case = args.next().unwrap_or_else(|| "customer".to_string());
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/magento");
-    let mut b = Policy::builder();
-    for kind in ["webapi", "acl"] {
-        let mut files: Vec<_> = std::fs::read_dir(dir.join(kind))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        for f in files {
-            let t = std::fs::read_to_string(&f).unwrap();
-            b = if kind == "webapi" {
-                b.webapi(f.display().to_string(), t)
-            } else {
-                b.acl(f.display().to_string(), t)
-            };
-        }
-    }
-    let policy = Arc::new(b.build().unwrap());
+    let policy = Arc::new(common::corpus_policy());
     let (ck, cs, tk, ts) = (
         "a".repeat(32),
         "c".repeat(32),

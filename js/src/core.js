@@ -132,11 +132,24 @@ function createApi(wasm) {
     ? new FinalizationRegistry((inner) => { try { inner.free(); } catch (_) { /* already freed */ } })
     : null;
 
-  class Decision {
+  /** The details both answers derive on first use (`_detail()`). */
+  class Details {
+    get message() { return this._detail().message; }
+    get parameters() { return this._detail().parameters || null; }
+    get params() { return this._detail().params; }
+    get leftover() { return this._detail().leftover || {}; }
+    get resources() { return this._detail().resources; }
+    get missing() { return this._detail().missing; }
+    get store() { return this._detail().store; }
+    get processor() { return this._detail().processor; }
+  }
+
+  class Decision extends Details {
     #engine;
     #call;
     #detail = null;
     constructor(engine, call, packed) {
+      super();
       this.status = packed & 0x3ff;
       this.outcome = OUTCOMES[(packed >>> 10) & 0xf];
       this.allowed = this.outcome === 'allowed';
@@ -151,14 +164,6 @@ function createApi(wasm) {
     }
     /** Magento's JSON body for a refusal (a string, byte for byte), or null. */
     get body() { return this._detail().body; }
-    get message() { return this._detail().message; }
-    get parameters() { return this._detail().parameters || null; }
-    get params() { return this._detail().params; }
-    get leftover() { return this._detail().leftover || {}; }
-    get resources() { return this._detail().resources; }
-    get missing() { return this._detail().missing; }
-    get store() { return this._detail().store; }
-    get processor() { return this._detail().processor; }
     /** The same JSON as `mage-policy decide` prints. */
     toJSON() { return this._detail(); }
   }
@@ -522,7 +527,7 @@ function createApi(wasm) {
    * the decision's details (message, params, missing, …) are derived on first use.
    * `JSON.stringify` gives the same JSON as `mage-policy authorize`.
    */
-  class Authorized {
+  class Authorized extends Details {
     #gateway;
     #method;
     #url;
@@ -530,6 +535,7 @@ function createApi(wasm) {
     #forced;
     #detail = null;
     constructor(gateway, method, url, packed) {
+      super();
       const h = gateway._handle;
       const numbers = gateway._numbers();
       const info = numbers[0];
@@ -567,14 +573,6 @@ function createApi(wasm) {
       if (typeof this.#forced === 'string') this.#forced = JSON.parse(this.#forced);
       return this.#forced;
     }
-    get message() { return this._detail().message; }
-    get parameters() { return this._detail().parameters || null; }
-    get params() { return this._detail().params; }
-    get leftover() { return this._detail().leftover || {}; }
-    get resources() { return this._detail().resources; }
-    get missing() { return this._detail().missing; }
-    get store() { return this._detail().store; }
-    get processor() { return this._detail().processor; }
     /** The same JSON as `mage-policy authorize` prints. */
     toJSON() {
       return {

@@ -594,6 +594,20 @@ impl Lookups<'_, '_> {
         self.error.borrow_mut().get_or_insert(e);
     }
 
+    /// The role `source` gives for `id` (its data, else the callback `ask`).
+    fn role_from(
+        &self,
+        source: &Source<FastMap<u64, String>>,
+        id: u64,
+        ask: impl FnOnce(&dyn Callbacks) -> Option<String>,
+    ) -> Option<Role> {
+        self.role(match source {
+            Source::None => None,
+            Source::Data(d) => d.get(&id).cloned(),
+            Source::Callback => ask(self.callbacks),
+        })
+    }
+
     fn role(&self, key: Option<String>) -> Option<Role> {
         let key = key?;
         match self.roles.borrow_mut().register(self.policy, &key) {
@@ -655,17 +669,11 @@ impl Accounts for Lookups<'_, '_> {
         }
     }
     fn admin_role(&self, id: u64) -> Option<Role> {
-        self.role(match &self.options.admin_role {
-            Source::None => None,
-            Source::Data(d) => d.get(&id).cloned(),
-            Source::Callback => self.callbacks.admin_role(id),
-        })
+        self.role_from(&self.options.admin_role, id, |c| c.admin_role(id))
     }
     fn integration_role(&self, id: u64) -> Option<Role> {
-        self.role(match &self.options.integration_role {
-            Source::None => None,
-            Source::Data(d) => d.get(&id).cloned(),
-            Source::Callback => self.callbacks.integration_role(id),
+        self.role_from(&self.options.integration_role, id, |c| {
+            c.integration_role(id)
         })
     }
 }

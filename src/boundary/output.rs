@@ -84,6 +84,16 @@ struct ForcedOut<'a> {
     value: &'a serde_json::Value,
 }
 
+/// What was forced: `[{"name","value"}]`.
+fn forced_out(list: &[crate::forced::Applied]) -> Vec<ForcedOut<'_>> {
+    list.iter()
+        .map(|f| ForcedOut {
+            name: &f.name,
+            value: &f.value,
+        })
+        .collect()
+}
+
 struct DecisionJson<'a, 'p> {
     d: &'a Decision<'p>,
     status: u16,
@@ -131,15 +141,7 @@ impl Serialize for DecisionJson<'_, '_> {
         if let Some(a) = self.authorized {
             m.serialize_entry("refusal", &a.refusal.as_ref().map(|r| r.code()))?;
             m.serialize_entry("requestBody", &a.body)?;
-            let forced: Vec<ForcedOut<'_>> = a
-                .forced
-                .iter()
-                .map(|f| ForcedOut {
-                    name: &f.name,
-                    value: &f.value,
-                })
-                .collect();
-            m.serialize_entry("forced", &forced)?;
+            m.serialize_entry("forced", &forced_out(&a.forced))?;
             m.serialize_entry("identity", &a.identity.as_ref().map(IdentityOut::from))?;
         }
         m.end()
@@ -268,17 +270,8 @@ impl Answer {
             _ => (0, false),
         };
         let body = a.response_body();
-        let forced = (!a.forced.is_empty()).then(|| {
-            let list: Vec<ForcedOut<'_>> = a
-                .forced
-                .iter()
-                .map(|f| ForcedOut {
-                    name: &f.name,
-                    value: &f.value,
-                })
-                .collect();
-            serde_json::to_string(&list).unwrap_or_default()
-        });
+        let forced = (!a.forced.is_empty())
+            .then(|| serde_json::to_string(&forced_out(&a.forced)).unwrap_or_default());
         let notes = a
             .identity
             .as_ref()
