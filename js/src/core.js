@@ -514,6 +514,24 @@ function createApi(wasm) {
     return memoryView;
   }
 
+  /**
+   * Write `parts` (strings, or undefined for absent) one after the other into a
+   * handle's input buffer; their byte lengths (-1: absent).
+   */
+  function writeInput(handle, parts) {
+    let max = 0;
+    for (const p of parts) if (p !== undefined) max += p.length * 3;
+    let ptr = handle.input(max);
+    const mem = wasmBytes();
+    const end = ptr + max;
+    return parts.map((p) => {
+      if (p === undefined) return -1;
+      const { written } = encoder.encodeInto(p, mem.subarray(ptr, end));
+      ptr += written;
+      return written;
+    });
+  }
+
   const overLimitCache = new Map();
   function overLimit(n) {
     let s = overLimitCache.get(n);
@@ -642,12 +660,7 @@ function createApi(wasm) {
       // The request goes into the gateway's input buffer with TextEncoder.encodeInto:
       // one native copy instead of the generated glue's character loop.
       const h = this._handle;
-      const maxLines = lines.length * 3;
-      const maxBody = body === undefined ? 0 : body.length * 3;
-      const ptr = h.input(maxLines + maxBody);
-      const mem = wasmBytes();
-      const written = encoder.encodeInto(lines, mem.subarray(ptr, ptr + maxLines)).written;
-      const bodyLen = body === undefined ? -1 : encoder.encodeInto(body, mem.subarray(ptr + written, ptr + written + maxBody)).written;
+      const [written, bodyLen] = writeInput(h, [lines, body]);
       const packed = guard(() => h.authorizeInput(written, bodyLen, Math.floor(now), this._callbacks));
       if (failures.length) {
         const e = failures[0];
@@ -754,6 +767,8 @@ function createApi(wasm) {
         optString(o.profile, 'profile') || '', optString(o.signatureMethod, 'signatureMethod') || '');
       let out;
       try {
+        // Positional strings: for these short ones the generated glue's copy is cheaper
+        // than an input buffer (measured: 85,366 against 87,312 instructions a call).
         out = guard(() => signer.sign(
           requireString(request.method, 'request.method'), requireString(request.url, 'request.url'),
           optString(request.contentType, 'request.contentType') || '', optString(request.body, 'request.body'),
@@ -794,8 +809,10 @@ function createApi(wasm) {
         const authorization = request.authorization !== undefined ? optString(request.authorization, 'request.authorization') : headerOf(request.headers, 'Authorization');
         const contentType = request.contentType !== undefined ? optString(request.contentType, 'request.contentType') : headerOf(request.headers, 'Content-Type');
         const body = bodyText !== undefined ? optString(bodyText, 'body') : (typeof request.body === 'string' ? request.body : undefined);
-        return JSON.parse(guard(() => this._inner.verify(request.method === undefined ? 'GET' : requireString(request.method, 'request.method'),
-          requireString(request.url, 'request.url'), authorization, contentType, body, t)));
+        const method = request.method === undefined ? 'GET' : requireString(request.method, 'request.method');
+        const h = this._inner;
+        const [m, u, a, c, b] = writeInput(h, [method, requireString(request.url, 'request.url'), authorization, contentType, body]);
+        return JSON.parse(guard(() => h.verifyInput(m, u, a, c, b, t)));
       }
       free() { this._inner.free(); }
     },

@@ -257,6 +257,42 @@ pub fn wasm_memory() -> JsValue {
 /// Input buffers are trimmed back to this after a larger request.
 const INPUT_KEPT: usize = 64 << 10;
 
+/// The address of `buf` made at least `len` bytes long (zero-filled, so that what the
+/// JS layer does not write is still initialised; trimmed after a large request).
+fn input_buffer(buf: &mut Vec<u8>, len: u32) -> u32 {
+    let len = len as usize;
+    if buf.len() > INPUT_KEPT && len <= INPUT_KEPT {
+        *buf = vec![0; INPUT_KEPT];
+    }
+    if buf.len() < len {
+        buf.resize(len, 0);
+    }
+    buf.as_ptr() as u32
+}
+
+/// Consecutive texts of these byte lengths at the start of `buf` (< 0: absent).
+fn input_parts<const N: usize>(
+    buf: &[u8],
+    lengths: [i32; N],
+) -> Result<[Option<&str>; N], JsValue> {
+    let mut out = [None; N];
+    let mut at = 0usize;
+    for (slot, len) in out.iter_mut().zip(lengths) {
+        let Ok(len) = usize::try_from(len) else {
+            continue;
+        };
+        let bytes = buf
+            .get(at..at + len)
+            .ok_or_else(|| fail(InputError::new("request", "longer than its buffer")))?;
+        *slot = Some(
+            std::str::from_utf8(bytes)
+                .map_err(|_| fail(InputError::new("request", "not UTF-8")))?,
+        );
+        at += len;
+    }
+    Ok(out)
+}
+
 #[wasm_bindgen]
 impl Gateway {
     /// A gateway over `engine`'s policy, from the JSON sources (`GatewayOptions`).
@@ -274,14 +310,7 @@ impl Gateway {
     /// The address of an input buffer of at least `len` bytes (zero-filled, so that
     /// what the JS layer does not write is still initialised).
     pub fn input(&mut self, len: u32) -> u32 {
-        let len = len as usize;
-        if self.input.len() > INPUT_KEPT && len <= INPUT_KEPT {
-            self.input = vec![0; INPUT_KEPT];
-        }
-        if self.input.len() < len {
-            self.input.resize(len, 0);
-        }
-        self.input.as_ptr() as u32
+        input_buffer(&mut self.input, len)
     }
 
     /// Authorize the request written into the input buffer: its first `lines` bytes
@@ -296,20 +325,8 @@ impl Gateway {
         now: f64,
         callbacks: &Callbacks,
     ) -> Result<u32, JsValue> {
-        let (lines, body) = (lines as usize, usize::try_from(body).ok());
-        let end = lines + body.unwrap_or(0);
-        let bytes = self
-            .input
-            .get(..end)
-            .ok_or_else(|| fail(InputError::new("request", "longer than its buffer")))?;
-        fn text(b: &[u8]) -> Result<&str, JsValue> {
-            std::str::from_utf8(b).map_err(|_| fail(InputError::new("request", "not UTF-8")))
-        }
-        let request = text(&bytes[..lines])?;
-        let body = match body {
-            Some(_) => Some(text(&bytes[lines..end])?),
-            None => None,
-        };
+        let [request, body] = input_parts(&self.input, [lines as i32, body])?;
+        let request = request.unwrap_or_default();
         let req = gateway::request_lines(request, body)
             .ok_or_else(|| fail(InputError::new("request", "expected method and URL lines")))?;
         self.last = self
@@ -446,6 +463,8 @@ pub fn oauth_base_string(profile: &str, request: &str, protocol: &str) -> Result
 #[wasm_bindgen]
 pub struct OAuthVerifier {
     inner: credentials::Verifier,
+    /// Where the JS layer writes each request (as for `Gateway`).
+    input: Vec<u8>,
 }
 
 #[wasm_bindgen]
@@ -456,27 +475,40 @@ impl OAuthVerifier {
     pub fn new(profile: &str, credentials: &str) -> Result<OAuthVerifier, JsValue> {
         Ok(OAuthVerifier {
             inner: credentials::Verifier::new(Some(profile), credentials).map_err(fail)?,
+            input: Vec::new(),
         })
     }
 
-    /// Verify; the answer's JSON, or a thrown EOAUTH failure.
-    pub fn verify(
+    /// The address of an input buffer of at least `len` bytes (see `Gateway::input`).
+    pub fn input(&mut self, len: u32) -> u32 {
+        input_buffer(&mut self.input, len)
+    }
+
+    /// Verify the request written into the input buffer as consecutive parts: method,
+    /// URL, Authorization, Content-Type and body, of these byte lengths (< 0: absent).
+    /// The answer's JSON, or a thrown EOAUTH failure.
+    #[wasm_bindgen(js_name = verifyInput)]
+    pub fn verify_input(
         &mut self,
-        method: &str,
-        url: &str,
-        authorization: Option<String>,
-        content_type: Option<String>,
-        body: Option<String>,
+        method: i32,
+        url: i32,
+        authorization: i32,
+        content_type: i32,
+        body: i32,
         now: f64,
     ) -> Result<String, JsValue> {
+        let parts = input_parts(
+            &self.input,
+            [method, url, authorization, content_type, body],
+        )?;
         let req = SignedRequest {
-            method,
-            url,
-            content_type: content_type.as_deref(),
-            body: body.as_deref(),
+            method: parts[0].unwrap_or("GET"),
+            url: parts[1].unwrap_or_default(),
+            content_type: parts[3],
+            body: parts[4],
         };
         self.inner
-            .verify(&req, authorization.as_deref(), now as i64)
+            .verify(&req, parts[2], now as i64)
             .map(|v| credentials::oauth_verified(&v))
             .map_err(fail)
     }
